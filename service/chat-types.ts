@@ -1,0 +1,152 @@
+// Canonical request/response shapes: OpenAI Chat Completions. Every layer speaks these;
+// providers translate to and from their own wire formats at the edge.
+
+export type Role = 'system' | 'developer' | 'user' | 'assistant' | 'tool' | 'function';
+
+export interface TextPart {
+  type: 'text';
+  text: string;
+}
+
+export interface ImagePart {
+  type: 'image_url';
+  image_url: { url: string; detail?: 'auto' | 'low' | 'high' };
+}
+
+/** Parts we do not interpret (input_audio, file, …) travel unchanged to OpenAI-family upstreams. */
+export interface OtherPart {
+  type: string;
+  [key: string]: unknown;
+}
+
+export type ContentPart = TextPart | ImagePart | OtherPart;
+
+export interface ToolCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
+}
+
+export interface ChatMessage {
+  role: Role;
+  content?: string | ContentPart[] | null;
+  name?: string;
+  tool_calls?: ToolCall[];
+  tool_call_id?: string;
+  /** Reasoning/thinking text some providers return; kept on assistant turns. */
+  reasoning_content?: string | null;
+  [key: string]: unknown;
+}
+
+export type JsonSchema = { [key: string]: unknown };
+
+export interface ToolDefinition {
+  type: 'function';
+  function: { name: string; description?: string; parameters?: JsonSchema; strict?: boolean | null };
+}
+
+export type ToolChoice = 'auto' | 'none' | 'required' | { type: 'function'; function: { name: string } };
+
+export interface ChatRequest {
+  model: string;
+  messages: ChatMessage[];
+  stream?: boolean | null;
+  stream_options?: { include_usage?: boolean } | null;
+  tools?: ToolDefinition[];
+  tool_choice?: ToolChoice;
+  parallel_tool_calls?: boolean;
+  temperature?: number | null;
+  top_p?: number | null;
+  max_tokens?: number | null;
+  max_completion_tokens?: number | null;
+  stop?: string | string[] | null;
+  n?: number | null;
+  user?: string;
+  /** Legacy function-calling fields; treated like tools by the classifier. */
+  functions?: unknown[];
+  [key: string]: unknown;
+}
+
+export interface Usage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  prompt_tokens_details?: { cached_tokens?: number; [key: string]: unknown } | null;
+  completion_tokens_details?: { reasoning_tokens?: number; [key: string]: unknown } | null;
+  /** USD cost as reported by the upstream (OpenRouter), when it reports one. */
+  cost?: number;
+  [key: string]: unknown;
+}
+
+export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'function_call';
+
+export interface AssistantMessage {
+  role: 'assistant';
+  content: string | null;
+  tool_calls?: ToolCall[];
+  reasoning_content?: string | null;
+  refusal?: string | null;
+  [key: string]: unknown;
+}
+
+export interface ChatCompletion {
+  id: string;
+  object: 'chat.completion';
+  created: number;
+  model: string;
+  choices: Array<{
+    index: number;
+    message: AssistantMessage;
+    finish_reason: FinishReason | null;
+    logprobs?: unknown;
+    [key: string]: unknown;
+  }>;
+  usage?: Usage | null;
+  system_fingerprint?: string | null;
+  [key: string]: unknown;
+}
+
+export interface ToolCallDelta {
+  index: number;
+  id?: string;
+  type?: 'function';
+  function?: { name?: string; arguments?: string };
+}
+
+export interface ChunkDelta {
+  role?: 'assistant';
+  content?: string | null;
+  tool_calls?: ToolCallDelta[];
+  reasoning_content?: string | null;
+  refusal?: string | null;
+  [key: string]: unknown;
+}
+
+export interface ChatCompletionChunk {
+  id: string;
+  object: 'chat.completion.chunk';
+  created: number;
+  model: string;
+  choices: Array<{
+    index: number;
+    delta: ChunkDelta;
+    finish_reason: FinishReason | null;
+    logprobs?: unknown;
+    [key: string]: unknown;
+  }>;
+  usage?: Usage | null;
+  [key: string]: unknown;
+}
+
+/** Text of a message's content, parts joined by newlines; non-text parts are skipped. */
+export function contentText(content: ChatMessage['content']): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  let out = '';
+  for (const part of content) {
+    if (part && part.type === 'text' && typeof (part as TextPart).text === 'string') {
+      out = out ? `${out}\n${(part as TextPart).text}` : (part as TextPart).text;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,185 @@
+// Configuration, read once at start into a typed object. Nothing below reads process.env.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import type { ProviderType } from '../providers/chat-provider.ts';
+
+export interface ProviderConfig {
+  name: string;
+  type: ProviderType;
+  baseURL: string | undefined;
+  apiKey: string | undefined;
+  /** False when a key it needs is missing: its targets are skipped without a call. */
+  configured: boolean;
+  /** The environment variables that would configure it, for error messages and /config. */
+  envHint: string[];
+  headers: Record<string, string>;
+  /** Provider-specific extras (e.g. Anthropic's default max_tokens). */
+  options: Record<string, unknown>;
+}
+
+export interface BreakerOptions {
+  /** Percent of failed calls in the window above which the breaker opens. */
+  errorThresholdPercentage: number;
+  /** Calls in the window before the percentage is considered. */
+  volumeThreshold: number;
+  rollingCountTimeout: number;
+  /** Time open before one probe is let through (half-open). */
+  resetTimeout: number;
+}
+
+export interface GatewayConfig {
+  port: number;
+  host: string;
+  dbPath: string;
+  adminKey: string | undefined;
+  maxBodyBytes: number;
+  configFile: string | undefined;
+  categoriesDir: string;
+  pricingDir: string;
+  providers: ProviderConfig[];
+  breaker: BreakerOptions;
+  attemptTimeoutMs: number;
+  requestTimeoutMs: number;
+  /** How often the batched request log is written to SQLite. */
+  logFlushMs: number;
+  shutdownGraceMs: number;
+}
+
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
+
+const providerFileSchema = z.object({
+  type: z.enum(['openai', 'anthropic', 'google', 'ollama']),
+  baseURL: z.string().url().optional(),
+  apiKeyEnv: z.string().optional(),
+  apiKey: z.string().optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  options: z.record(z.string(), z.unknown()).optional(),
+});
+
+const configFileSchema = z.object({
+  providers: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'provider names are letters, digits, _ . -'), providerFileSchema).optional(),
+  breaker: z
+    .object({
+      errorThresholdPercentage: z.number().min(1).max(100).optional(),
+      volumeThreshold: z.number().int().min(1).optional(),
+      rollingCountTimeout: z.number().int().min(1000).optional(),
+      resetTimeout: z.number().int().min(100).optional(),
+    })
+    .optional(),
+  attemptTimeoutMs: z.number().int().min(100).optional(),
+});
+
+export type ConfigFile = z.infer<typeof configFileSchema>;
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): GatewayConfig {
+  const configFile = env.ROUTER_CONFIG || undefined;
+  const file = configFile ? readConfigFile(configFile) : {};
+  return {
+    port: intFrom(env.PORT, 3456, 'PORT'),
+    host: env.HOST || '127.0.0.1',
+    dbPath: path.resolve(env.ROUTER_DB || path.join(ROOT, 'data', 'router.db')),
+    adminKey: env.ROUTER_ADMIN_KEY || undefined,
+    maxBodyBytes: Math.round(numberFrom(env.ROUTER_MAX_BODY_MB, 10, 'ROUTER_MAX_BODY_MB') * 1024 * 1024),
+    configFile,
+    categoriesDir: env.ROUTER_CATEGORIES_DIR || path.join(ROOT, 'categories'),
+    pricingDir: env.ROUTER_PRICING_DIR || path.join(ROOT, 'pricing'),
+    providers: buildProviders(env, file),
+    breaker: {
+      errorThresholdPercentage: file.breaker?.errorThresholdPercentage ?? 50,
+      volumeThreshold: file.breaker?.volumeThreshold ?? 5,
+      rollingCountTimeout: file.breaker?.rollingCountTimeout ?? 60_000,
+      resetTimeout: intFrom(env.ROUTER_BREAKER_RESET_MS, file.breaker?.resetTimeout ?? 30_000, 'ROUTER_BREAKER_RESET_MS'),
+    },
+    attemptTimeoutMs: intFrom(env.ROUTER_ATTEMPT_TIMEOUT_MS, file.attemptTimeoutMs ?? 120_000, 'ROUTER_ATTEMPT_TIMEOUT_MS'),
+    requestTimeoutMs: intFrom(env.ROUTER_REQUEST_TIMEOUT_MS, 300_000, 'ROUTER_REQUEST_TIMEOUT_MS'),
+    logFlushMs: intFrom(env.ROUTER_LOG_FLUSH_MS, 500, 'ROUTER_LOG_FLUSH_MS'),
+    shutdownGraceMs: intFrom(env.ROUTER_SHUTDOWN_GRACE_MS, 10_000, 'ROUTER_SHUTDOWN_GRACE_MS'),
+  };
+}
+
+function buildProviders(env: Env, file: ConfigFile): ProviderConfig[] {
+  const builtIn: ProviderConfig[] = [
+    keyed('openai', 'openai', env.OPENAI_API_KEY, env.OPENAI_BASE_URL || 'https://api.openai.com/v1', ['OPENAI_API_KEY', 'OPENAI_BASE_URL']),
+    keyed('openrouter', 'openai', env.OPENROUTER_API_KEY, env.OPENROUTER_BASE_URL || 'https://openrouter.ai/api/v1', ['OPENROUTER_API_KEY', 'OPENROUTER_BASE_URL'], {
+      headers: compact({ 'HTTP-Referer': env.OPENROUTER_REFERER, 'X-Title': env.OPENROUTER_TITLE }),
+    }),
+    keyed('anthropic', 'anthropic', env.ANTHROPIC_API_KEY, env.ANTHROPIC_BASE_URL || undefined, ['ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL']),
+    keyed('google', 'google', env.GEMINI_API_KEY || env.GOOGLE_API_KEY, env.GEMINI_BASE_URL || undefined, ['GEMINI_API_KEY', 'GOOGLE_API_KEY', 'GEMINI_BASE_URL']),
+    {
+      // Ollama needs no key; it counts as configured once its host is named, so a fresh
+      // start without Ollama answers 503 at once instead of trying a server that is not there.
+      name: 'ollama',
+      type: 'ollama',
+      baseURL: env.OLLAMA_HOST || 'http://127.0.0.1:11434',
+      apiKey: undefined,
+      configured: Boolean(env.OLLAMA_HOST),
+      envHint: ['OLLAMA_HOST'],
+      headers: {},
+      options: {},
+    },
+  ];
+  const byName = new Map(builtIn.map((p) => [p.name, p]));
+  for (const [name, spec] of Object.entries(file.providers ?? {})) {
+    const apiKey = spec.apiKey ?? (spec.apiKeyEnv ? env[spec.apiKeyEnv] : undefined);
+    const needsKey = spec.type !== 'ollama' && (spec.apiKeyEnv !== undefined || spec.apiKey !== undefined);
+    byName.set(name, {
+      name,
+      type: spec.type,
+      baseURL: spec.baseURL ?? byName.get(name)?.baseURL,
+      apiKey,
+      // A named host with no key variable is taken as keyless (a local vLLM, LM Studio, Ollama…).
+      configured: needsKey ? Boolean(apiKey) : Boolean(spec.baseURL ?? byName.get(name)?.configured),
+      envHint: spec.apiKeyEnv ? [spec.apiKeyEnv] : [],
+      headers: spec.headers ?? {},
+      options: spec.options ?? {},
+    });
+  }
+  return [...byName.values()];
+}
+
+function keyed(
+  name: string,
+  type: ProviderType,
+  apiKey: string | undefined,
+  baseURL: string | undefined,
+  envHint: string[],
+  extra: Partial<ProviderConfig> = {},
+): ProviderConfig {
+  return { name, type, baseURL, apiKey: apiKey || undefined, configured: Boolean(apiKey), envHint, headers: {}, options: {}, ...extra };
+}
+
+function compact(record: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).filter((e): e is [string, string] => Boolean(e[1])));
+}
+
+function readConfigFile(file: string): ConfigFile {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`ROUTER_CONFIG ${file}: ${(error as Error).message}`);
+  }
+  const parsed = configFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(`ROUTER_CONFIG ${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  return parsed.data;
+}
+
+function numberFrom(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new ConfigError(`${name} must be a positive number, got "${value}"`);
+  return n;
+}
+
+function intFrom(value: string | undefined, fallback: number, name: string): number {
+  return Math.round(numberFrom(value, fallback, name));
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}

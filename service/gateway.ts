@@ -1,0 +1,75 @@
+// Composition root: builds every part from the configuration and hands back the HTTP app.
+import type { Hono } from 'hono';
+import type { GatewayConfig } from './config/gateway-config.ts';
+import { createApp } from './http/app.ts';
+import { ProviderRegistry, type ProviderFactory } from './providers/provider-registry.ts';
+import type { ProviderType } from './providers/chat-provider.ts';
+import { BreakerRegistry } from './router/breaker-registry.ts';
+import { CategoryRegistry, readCategoryFiles } from './router/category-registry.ts';
+import type { Classifier } from './router/category.ts';
+import { ChainWalker } from './router/chain-walker.ts';
+import { ChatRouter } from './router/chat-router.ts';
+import { KeywordClassifier } from './router/keyword-classifier.ts';
+import { PriceTable, readPricingFiles } from './router/price-table.ts';
+import { BreakerEventLog } from './store/breaker-event-log.ts';
+import { CategoryStore } from './store/category-store.ts';
+import { openDatabase } from './store/database.ts';
+import { queryMetrics } from './store/metrics-query.ts';
+import { RequestLog } from './store/request-log.ts';
+
+export interface Gateway {
+  app: Hono;
+  router: ChatRouter;
+  breakers: BreakerRegistry;
+  log: RequestLog;
+  /** Flushes the request log and closes SQLite. */
+  close(): void;
+}
+
+export interface GatewayOverrides {
+  classifier?: Classifier;
+  providerFactories?: Partial<Record<ProviderType, ProviderFactory>>;
+}
+
+export function buildGateway(config: GatewayConfig, overrides: GatewayOverrides = {}): Gateway {
+  const db = openDatabase(config.dbPath);
+  const log = new RequestLog(db, config.logFlushMs);
+  const breakerEvents = new BreakerEventLog(db);
+  const categories = new CategoryRegistry(new CategoryStore(db), readCategoryFiles(config.categoriesDir));
+  const prices = new PriceTable(readPricingFiles(config.pricingDir));
+  const providers = overrides.providerFactories ? new ProviderRegistry(config.providers, overrides.providerFactories) : new ProviderRegistry(config.providers);
+  const breakers = new BreakerRegistry(config.breaker);
+  breakers.onStateChange((target, state) => breakerEvents.add(target, state));
+  const walker = new ChainWalker(providers, breakers, { attemptTimeoutMs: config.attemptTimeoutMs });
+  const classifier = overrides.classifier ?? new KeywordClassifier();
+  const router = new ChatRouter({ categories, classifier, providers, walker, prices, log });
+
+  const app = createApp({
+    config,
+    router,
+    categories,
+    providers,
+    breakers,
+    prices,
+    startedAt: Date.now(),
+    metrics: (windowMs) => {
+      log.flush();
+      return queryMetrics(db, windowMs);
+    },
+  });
+
+  let closed = false;
+  return {
+    app,
+    router,
+    breakers,
+    log,
+    close() {
+      if (closed) return;
+      closed = true;
+      log.close();
+      breakers.shutdown();
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,45 @@
+// The HTTP surface: OpenAI-compatible routes, classification, health and the admin routes.
+import { Hono } from 'hono';
+import type { ChatRouter } from '../router/chat-router.ts';
+import { adminAuth } from './admin-auth.ts';
+import { adminRoutes, type AdminDeps } from './admin-routes.ts';
+import { chatRoute } from './chat-route.ts';
+import { classifyRoute } from './classify-route.ts';
+import { modelsRoute } from './models-route.ts';
+import { HttpError, errorResponse } from './openai-error.ts';
+
+export interface AppDeps extends AdminDeps {
+  router: ChatRouter;
+  startedAt: number;
+}
+
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+  const chat = chatRoute({ router: deps.router, providers: () => deps.providers.configs(), maxBodyBytes: deps.config.maxBodyBytes, requestTimeoutMs: deps.config.requestTimeoutMs });
+
+  app.post('/v1/chat/completions', chat);
+  app.post('/chat/completions', chat);
+  app.post('/v1/classify', classifyRoute(deps.router, deps.config.maxBodyBytes));
+  app.get('/v1/models', modelsRoute(deps.categories, deps.providers));
+  app.get('/models', modelsRoute(deps.categories, deps.providers));
+  app.get('/health', (c) =>
+    c.json({
+      status: 'ok',
+      uptime_s: Math.round((Date.now() - deps.startedAt) / 1000),
+      providers: deps.providers.configs().map((p) => ({ name: p.name, configured: p.configured })),
+      categories: deps.categories.list().map((cat) => cat.name),
+    }),
+  );
+
+  const auth = adminAuth(deps.config.adminKey);
+  for (const path of ['/config', '/config/*', '/circuit-breaker/*', '/metrics']) app.use(path, auth);
+  app.route('/', adminRoutes(deps));
+
+  app.notFound((c) => errorResponse(c, new HttpError(404, 'not_found_error', `no route for ${c.req.method} ${c.req.path}`, null, 'unknown_route')));
+  app.onError((error, c) => {
+    if (error instanceof HttpError) return errorResponse(c, error);
+    console.error('[router] unhandled error', error);
+    return errorResponse(c, new HttpError(500, 'server_error', 'internal error', null, 'internal_error'));
+  });
+  return app;
+}

@@ -1,0 +1,102 @@
+// POST /v1/chat/completions: read, validate, plan, walk, answer, record.
+import { randomUUID } from 'node:crypto';
+import type { Context } from 'hono';
+import type { ProviderConfig } from '../config/gateway-config.ts';
+import { ChainFailure } from '../router/chain-walker.ts';
+import { RouteError, type ChatRouter } from '../router/chat-router.ts';
+import { Deadline } from '../router/deadline.ts';
+import type { RequestTracker } from '../router/request-tracker.ts';
+import { chainFailureError } from './chain-failure-response.ts';
+import { parseChatRequest } from './chat-request-schema.ts';
+import { HttpError } from './openai-error.ts';
+import { readJsonBody } from './read-json-body.ts';
+import { sseStream } from './sse-stream.ts';
+
+export interface ChatRouteDeps {
+  router: ChatRouter;
+  providers: () => ProviderConfig[];
+  maxBodyBytes: number;
+  requestTimeoutMs: number;
+}
+
+export function chatRoute(deps: ChatRouteDeps) {
+  return async (c: Context): Promise<Response> => {
+    const id = randomUUID();
+    const tracker = deps.router.track({ id, requestedModel: null, stream: false, userAgent: c.req.header('user-agent') ?? null });
+    const headers: Record<string, string> = { 'x-request-id': id };
+    let deadline: Deadline | undefined;
+    try {
+      const request = parseChatRequest(await readJsonBody(c, deps.maxBodyBytes));
+      if (request instanceof HttpError) throw request;
+      const stream = request.stream === true;
+      tracker.describe(request.model, stream);
+
+      const plan = await deps.router.plan(request);
+      tracker.classified(plan.classification);
+      headers['x-router-category'] = plan.classification.category;
+      deadline = new Deadline(c.req.raw.signal, deps.requestTimeoutMs, 'router');
+
+      if (stream) {
+        const walked = await walk(() => deps.router.stream(plan, request, deadline!.signal), plan.classification.category, deadline, deps);
+        const { target, attempts, value } = walked;
+        const d = deadline;
+        deadline = undefined; // released when the stream ends
+        return new Response(
+          sseStream({
+            opened: value,
+            tracker,
+            target: target.id,
+            attempts,
+            includeUsage: request.stream_options?.include_usage === true,
+            abortUpstream: () => d.abort('client closed the stream'),
+            onEnd: () => d.release(),
+          }),
+          { status: 200, headers: { ...headers, ...routed(target.id, attempts.length), 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' } },
+        );
+      }
+
+      const { target, attempts, value } = await walk(() => deps.router.complete(plan, request, deadline!.signal), plan.classification.category, deadline, deps);
+      tracker.firstByte();
+      tracker.finish({ status: 200, outcome: 'ok', target: target.id, attempts, usage: value.usage });
+      return c.json(value, 200, { ...headers, ...routed(target.id, attempts.length) });
+    } catch (error) {
+      return failureResponse(c, error, tracker, headers);
+    } finally {
+      deadline?.release();
+    }
+  };
+}
+
+async function walk<T>(run: () => Promise<T>, category: string, deadline: Deadline, deps: ChatRouteDeps): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof ChainFailure) {
+      const deadlineHit = deadline.signal.reason instanceof Error && deadline.signal.reason.name === 'ProviderError';
+      throw Object.assign(chainFailureError(error, category, deadlineHit, deps.providers()), { attempts: error.attempts });
+    }
+    throw error;
+  }
+}
+
+function routed(target: string, attempts: number): Record<string, string> {
+  return { 'x-router-model': target, 'x-router-attempts': String(attempts) };
+}
+
+function failureResponse(c: Context, error: unknown, tracker: RequestTracker, headers: Record<string, string>): Response {
+  const httpError =
+    error instanceof HttpError
+      ? error
+      : error instanceof RouteError
+        ? new HttpError(error.status, 'invalid_request_error', error.message, error.param, error.code)
+        : new HttpError(500, 'server_error', `internal error: ${(error as Error)?.message ?? String(error)}`, null, 'internal_error');
+  const attempts = (error as { attempts?: [] }).attempts ?? [];
+  tracker.finish({
+    status: httpError.status,
+    outcome: (httpError.status as number) === 499 ? 'client_closed' : 'error',
+    attempts,
+    error: httpError.message,
+  });
+  if (httpError.status === 500) console.error('[router] unexpected error', error);
+  return c.json(httpError.body(), httpError.status, { ...headers, 'x-router-attempts': String(attempts.length) });
+}

@@ -1,0 +1,38 @@
+// Reads a JSON body within the size limit; anything unreadable is the client's mistake (4xx).
+import type { Context } from 'hono';
+import { HttpError, invalidRequest } from './openai-error.ts';
+
+export async function readJsonBody(c: Context, maxBytes: number): Promise<unknown> {
+  const declared = Number(c.req.header('content-length') ?? NaN);
+  if (declared > maxBytes) throw tooLarge(maxBytes);
+  const raw = c.req.raw.body;
+  if (!raw) throw invalidRequest('the request has no body; send a JSON object', null, 'missing_body');
+  const text = await readLimited(raw, maxBytes);
+  if (text.trim() === '') throw invalidRequest('the request body is empty; send a JSON object', null, 'missing_body');
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw invalidRequest(`the request body is not valid JSON: ${(error as Error).message}`, null, 'invalid_json');
+  }
+}
+
+async function readLimited(body: ReadableStream<Uint8Array>, maxBytes: number): Promise<string> {
+  const reader = body.getReader();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(maxBytes);
+    }
+    parts.push(value);
+  }
+  return parts.length === 1 ? Buffer.from(parts[0].buffer, parts[0].byteOffset, parts[0].byteLength).toString('utf8') : Buffer.concat(parts).toString('utf8');
+}
+
+function tooLarge(maxBytes: number): HttpError {
+  return new HttpError(413, 'invalid_request_error', `the request body is larger than ${Math.round((maxBytes / 1024 / 1024) * 100) / 100} MB (ROUTER_MAX_BODY_MB)`, null, 'request_too_large');
+}

@@ -1,0 +1,58 @@
+// OpenAI SDK errors → ProviderError.
+import OpenAI from 'openai';
+import { ProviderError, abortedError, parseRetryAfter } from './provider-error.ts';
+
+interface UpstreamErrorBody {
+  message?: unknown;
+  type?: unknown;
+  code?: unknown;
+  param?: unknown;
+  metadata?: unknown;
+}
+
+export function mapOpenAIError(provider: string, error: unknown, signal: AbortSignal, inStream = false): ProviderError {
+  if (error instanceof ProviderError) return error;
+  const aborted = abortedError(provider, signal, error);
+  if (aborted) return aborted;
+  if (error instanceof OpenAI.APIConnectionTimeoutError) {
+    return new ProviderError({ provider, kind: 'timeout', message: 'upstream timed out', cause: error });
+  }
+  if (error instanceof OpenAI.APIConnectionError) {
+    return new ProviderError({ provider, kind: 'network', message: connectionMessage(error), cause: error });
+  }
+  if (error instanceof OpenAI.APIError) {
+    const body = (error.error ?? {}) as UpstreamErrorBody;
+    const message = typeof body.message === 'string' && body.message ? body.message : error.message;
+    const common = {
+      provider,
+      message,
+      type: typeof body.type === 'string' ? body.type : undefined,
+      code: typeof body.code === 'string' || typeof body.code === 'number' ? body.code : undefined,
+      param: typeof body.param === 'string' ? body.param : undefined,
+      metadata: body.metadata,
+      cause: error,
+    };
+    if (error.status === undefined) {
+      // An error object inside a 200 stream (OpenAI's server_error event, OpenRouter's mid-stream error).
+      return new ProviderError({ ...common, kind: 'stream', retryable: true });
+    }
+    const retryAfter = error.headers?.get('retry-after-ms');
+    return new ProviderError({
+      ...common,
+      kind: 'http',
+      status: error.status,
+      retryAfterMs: retryAfter ? Number(retryAfter) : parseRetryAfter(error.headers?.get('retry-after')),
+    });
+  }
+  if (error instanceof SyntaxError) {
+    return new ProviderError({ provider, kind: 'invalid-response', message: `upstream sent malformed JSON: ${error.message}`, cause: error });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new ProviderError({ provider, kind: inStream ? 'stream' : 'network', message, cause: error });
+}
+
+function connectionMessage(error: Error): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  if (cause?.code) return `connection failed: ${cause.code}${cause.message ? ` (${cause.message})` : ''}`;
+  return error.message || 'connection failed';
+}

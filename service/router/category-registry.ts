@@ -1,0 +1,57 @@
+// The live set of categories: read from the store once, kept in memory for the request path,
+// and written through to the store on every change.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { CategoryStore } from '../store/category-store.ts';
+import type { CategoryDefinition } from './category.ts';
+
+export class CategoryRegistry {
+  readonly #store: CategoryStore;
+  #list: readonly CategoryDefinition[] = [];
+  #byName = new Map<string, CategoryDefinition>();
+
+  constructor(store: CategoryStore, seeds: CategoryDefinition[]) {
+    this.#store = store;
+    store.seedIfEmpty(seeds);
+    this.#reload();
+  }
+
+  /** The same array until a change, so classifiers can cache work per identity. */
+  list(): readonly CategoryDefinition[] {
+    return this.#list;
+  }
+
+  get(name: string): CategoryDefinition | undefined {
+    return this.#byName.get(name);
+  }
+
+  save(category: CategoryDefinition, route: string): void {
+    this.#store.save(category, route);
+    this.#reload();
+  }
+
+  remove(name: string, route: string): boolean {
+    const removed = this.#store.delete(name, route);
+    if (removed) this.#reload();
+    return removed;
+  }
+
+  #reload(): void {
+    this.#list = Object.freeze(this.#store.list());
+    this.#byName = new Map(this.#list.map((c) => [c.name, c]));
+  }
+}
+
+/** Reads every categories/*.json file (the seeds). */
+export function readCategoryFiles(dir: string): CategoryDefinition[] {
+  const order = ['tools', 'code', 'reasoning', 'conversation'];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as CategoryDefinition)
+    .sort((a, b) => rank(order, a.name) - rank(order, b.name) || a.name.localeCompare(b.name));
+}
+
+function rank(order: string[], name: string): number {
+  const i = order.indexOf(name);
+  return i === -1 ? order.length : i;
+}

@@ -1,0 +1,154 @@
+// Walks a chain of targets, each behind its breaker, until one answers.
+import type { ChatCompletion, ChatCompletionChunk, ChatRequest } from '../chat-types.ts';
+import type { ChatProvider } from '../providers/chat-provider.ts';
+import { ProviderError } from '../providers/provider-error.ts';
+import type { ProviderRegistry } from '../providers/provider-registry.ts';
+import { BreakerRegistry, isOpenBreakerError } from './breaker-registry.ts';
+import { decideOnFailure } from './failure-policy.ts';
+import type { Target } from './target.ts';
+import { openFirstContent, type OpenedStream } from './stream-head.ts';
+import { isEmptyCompletion } from './empty-completion.ts';
+import { Deadline } from './deadline.ts';
+
+export type AttemptOutcome = 'ok' | 'error' | 'skipped' | 'breaker_open' | 'cooling_down';
+
+export interface Attempt {
+  target: string;
+  outcome: AttemptOutcome;
+  ms: number;
+  status?: number;
+  error?: string;
+  /** The upstream's extra error detail (e.g. OpenRouter metadata), kept for the record. */
+  detail?: unknown;
+}
+
+export interface WalkSuccess<T> {
+  target: Target;
+  value: T;
+  attempts: Attempt[];
+}
+
+/** Why no target answered: a request error, every call failing, or nothing callable at all. */
+export class ChainFailure extends Error {
+  readonly attempts: Attempt[];
+  readonly reason: 'request_error' | 'all_failed' | 'nothing_callable' | 'aborted';
+  readonly lastError: ProviderError | undefined;
+
+  constructor(reason: ChainFailure['reason'], attempts: Attempt[], lastError?: ProviderError) {
+    super(describe(reason, attempts));
+    this.name = 'ChainFailure';
+    this.reason = reason;
+    this.attempts = attempts;
+    this.lastError = lastError;
+  }
+}
+
+export interface WalkOptions {
+  attemptTimeoutMs: number;
+}
+
+export class ChainWalker {
+  readonly #providers: ProviderRegistry;
+  readonly #breakers: BreakerRegistry;
+  readonly #options: WalkOptions;
+  /** Targets told to back off by a 429's Retry-After: skipped, not called, until then. */
+  readonly #coolUntil = new Map<string, number>();
+
+  constructor(providers: ProviderRegistry, breakers: BreakerRegistry, options: WalkOptions) {
+    this.#providers = providers;
+    this.#breakers = breakers;
+    this.#options = options;
+  }
+
+  complete(targets: Target[], request: ChatRequest, signal: AbortSignal): Promise<WalkSuccess<ChatCompletion>> {
+    return this.#walk(targets, signal, async (adapter, target, attemptSignal) => {
+      const completion = await adapter.complete({ model: target.model, request, signal: attemptSignal });
+      if (isEmptyCompletion(completion)) {
+        throw new ProviderError({ provider: target.provider, kind: 'invalid-response', message: 'upstream returned an empty completion' });
+      }
+      return completion;
+    });
+  }
+
+  /** Resolves once a target has produced its first content-bearing chunk; failures before that move on. */
+  stream(targets: Target[], request: ChatRequest, signal: AbortSignal): Promise<WalkSuccess<OpenedStream>> {
+    return this.#walk(targets, signal, async (adapter, target, attemptSignal) => {
+      const chunks = await adapter.stream({ model: target.model, request, signal: attemptSignal });
+      return openFirstContent(chunks, target.provider);
+    }, true);
+  }
+
+  async #walk<T>(
+    targets: Target[],
+    signal: AbortSignal,
+    call: (adapter: ChatProvider, target: Target, signal: AbortSignal) => Promise<T>,
+    keepSignalAfterSuccess = false,
+  ): Promise<WalkSuccess<T>> {
+    const attempts: Attempt[] = [];
+    let lastError: ProviderError | undefined;
+    for (const target of targets) {
+      if (signal.aborted) throw new ChainFailure('aborted', attempts, lastError);
+      const entry = this.#providers.get(target.provider);
+      if (!entry?.adapter) {
+        const hint = entry?.config.envHint.join(' or ');
+        attempts.push({ target: target.id, outcome: 'skipped', ms: 0, error: entry ? `provider "${target.provider}" not configured${hint ? ` (set ${hint})` : ''}` : `unknown provider "${target.provider}"` });
+        continue;
+      }
+      const coolUntil = this.#coolUntil.get(target.id);
+      if (coolUntil !== undefined) {
+        if (coolUntil > Date.now()) {
+          attempts.push({ target: target.id, outcome: 'cooling_down', ms: 0, error: `rate limited; retry after ${new Date(coolUntil).toISOString()}` });
+          continue;
+        }
+        this.#coolUntil.delete(target.id);
+      }
+      if (this.#breakers.isOpen(target.id)) {
+        attempts.push({ target: target.id, outcome: 'breaker_open', ms: 0, error: 'circuit breaker open' });
+        continue;
+      }
+      const adapter = entry.adapter;
+      const deadline = new Deadline(signal, this.#options.attemptTimeoutMs, target.provider);
+      const started = performance.now();
+      try {
+        const value = await this.#breakers.fire(target.id, () => call(adapter, target, deadline.signal));
+        attempts.push({ target: target.id, outcome: 'ok', ms: elapsed(started) });
+        // A stream keeps reading after this returns: its deadline is the request's from here on.
+        if (keepSignalAfterSuccess) deadline.stopTimer();
+        else deadline.release();
+        return { target, value, attempts };
+      } catch (error) {
+        deadline.release();
+        if (isOpenBreakerError(error)) {
+          attempts.push({ target: target.id, outcome: 'breaker_open', ms: 0, error: 'circuit breaker open' });
+          continue;
+        }
+        const failure = error instanceof ProviderError ? error : new ProviderError({ provider: target.provider, kind: 'network', message: String((error as Error)?.message ?? error), cause: error });
+        lastError = failure;
+        attempts.push({ target: target.id, outcome: 'error', ms: elapsed(started), status: failure.status, error: failure.message, detail: failure.metadata });
+        if (failure.status === 429 && failure.retryAfterMs) this.#coolUntil.set(target.id, Date.now() + failure.retryAfterMs);
+        if (failure.kind === 'aborted') throw new ChainFailure('aborted', attempts, failure);
+        if (decideOnFailure(failure) === 'stop') throw new ChainFailure('request_error', attempts, failure);
+      }
+    }
+    const called = attempts.some((a) => a.outcome === 'error');
+    throw new ChainFailure(called ? 'all_failed' : 'nothing_callable', attempts, lastError);
+  }
+}
+
+function elapsed(started: number): number {
+  return Math.round((performance.now() - started) * 10) / 10;
+}
+
+function describe(reason: ChainFailure['reason'], attempts: Attempt[]): string {
+  const list = attempts.map((a) => `${a.target}: ${a.outcome}${a.status ? ` ${a.status}` : ''}${a.error ? ` (${a.error})` : ''}`).join('; ');
+  switch (reason) {
+    case 'request_error':
+      return `the upstream rejected the request: ${list}`;
+    case 'aborted':
+      return 'the client closed the request';
+    case 'nothing_callable':
+      return `no target could be called: ${list || 'the chain is empty'}`;
+    default:
+      return `all targets failed: ${list}`;
+  }
+}

@@ -1,0 +1,106 @@
+// Turns a chat request into a plan (category and chain) and walks it.
+import type { ChatCompletion, ChatRequest } from '../chat-types.ts';
+import type { ProviderRegistry } from '../providers/provider-registry.ts';
+import type { RequestLog } from '../store/request-log.ts';
+import type { Classification, Classifier } from './category.ts';
+import type { CategoryRegistry } from './category-registry.ts';
+import type { ChainWalker, WalkSuccess } from './chain-walker.ts';
+import type { PriceTable } from './price-table.ts';
+import { RequestTracker, type TrackerInit } from './request-tracker.ts';
+import type { OpenedStream } from './stream-head.ts';
+import { parseTarget, type Target } from './target.ts';
+
+export interface RoutePlan {
+  classification: Classification;
+  targets: Target[];
+}
+
+/** A request the router cannot plan: the client's mistake, answered with a 4xx. */
+export class RouteError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly param: string | null;
+
+  constructor(status: number, code: string, message: string, param: string | null = 'model') {
+    super(message);
+    this.name = 'RouteError';
+    this.status = status;
+    this.code = code;
+    this.param = param;
+  }
+}
+
+export interface ChatRouterDeps {
+  categories: CategoryRegistry;
+  classifier: Classifier;
+  providers: ProviderRegistry;
+  walker: ChainWalker;
+  prices: PriceTable;
+  log: RequestLog;
+}
+
+const CLASSIFY_MODELS = new Set(['router', 'auto']);
+
+export class ChatRouter {
+  readonly #deps: ChatRouterDeps;
+
+  constructor(deps: ChatRouterDeps) {
+    this.#deps = deps;
+  }
+
+  track(init: TrackerInit): RequestTracker {
+    return new RequestTracker(this.#deps.log, this.#deps.prices, init);
+  }
+
+  /**
+   * `router`/`auto` classify; `router/<category>` forces a category; `provider/model` names one target.
+   * Throws RouteError for an unknown category or provider.
+   */
+  async plan(request: ChatRequest): Promise<RoutePlan> {
+    const model = request.model;
+    if (CLASSIFY_MODELS.has(model)) {
+      const classification = await this.#deps.classifier.classify(request, this.#deps.categories.list());
+      return { classification, targets: this.#chainFor(classification.category, request) };
+    }
+    if (model.startsWith('router/')) {
+      const category = model.slice('router/'.length);
+      if (!this.#deps.categories.get(category)) {
+        const known = this.#deps.categories.list().map((c) => c.name).join(', ');
+        throw new RouteError(400, 'unknown_category', `unknown category "${category}"; known categories: ${known}`);
+      }
+      return { classification: { category, method: 'forced', confidence: 1 }, targets: this.#chainFor(category, request) };
+    }
+    const target = parseTarget(model);
+    if (!target) {
+      throw new RouteError(400, 'model_not_found', `model "${model}" is not routable: use "router", "router/<category>" or "provider/model"`);
+    }
+    if (!this.#deps.providers.has(target.provider)) {
+      throw new RouteError(400, 'unknown_provider', `unknown provider "${target.provider}"; configured providers: ${this.#deps.providers.names().join(', ')}`);
+    }
+    return { classification: { category: 'direct', method: 'direct', confidence: 1 }, targets: [target] };
+  }
+
+  complete(plan: RoutePlan, request: ChatRequest, signal: AbortSignal): Promise<WalkSuccess<ChatCompletion>> {
+    return this.#deps.walker.complete(plan.targets, request, signal);
+  }
+
+  stream(plan: RoutePlan, request: ChatRequest, signal: AbortSignal): Promise<WalkSuccess<OpenedStream>> {
+    return this.#deps.walker.stream(plan.targets, request, signal);
+  }
+
+  /** The targets a category would walk for this request, in order. */
+  chain(category: string, request: ChatRequest): string[] {
+    return this.#chainFor(category, request).map((t) => t.id);
+  }
+
+  #chainFor(category: string, request: ChatRequest): Target[] {
+    const definition = this.#deps.categories.get(category);
+    const targets = (definition?.chain ?? []).map(parseTarget).filter((t): t is Target => t !== null);
+    // A request that offers tools but was routed by its task still needs a target that can call them.
+    if (category !== 'tools' && request.tools && request.tools.length > 0) {
+      const capable = targets.filter((t) => this.#deps.providers.capabilities(t.provider, t.model).tools);
+      if (capable.length > 0) return capable;
+    }
+    return targets;
+  }
+}

@@ -1,0 +1,90 @@
+// Follows one client request from arrival to its last byte and turns it into a log row.
+import type { Usage } from '../chat-types.ts';
+import type { RequestLog } from '../store/request-log.ts';
+import type { Attempt } from './chain-walker.ts';
+import type { Classification } from './category.ts';
+import type { PriceTable } from './price-table.ts';
+
+export interface TrackerInit {
+  id: string;
+  requestedModel: string | null;
+  stream: boolean;
+  userAgent: string | null;
+}
+
+export interface Finish {
+  status: number;
+  outcome: 'ok' | 'error' | 'client_closed' | 'partial';
+  target?: string | null;
+  attempts?: Attempt[];
+  usage?: Usage | null;
+  error?: string | null;
+}
+
+export class RequestTracker {
+  readonly id: string;
+  readonly #log: RequestLog;
+  readonly #prices: PriceTable;
+  readonly #init: TrackerInit;
+  readonly #started = performance.now();
+  readonly #ts = Date.now();
+  #ttfb: number | null = null;
+  #classification: Classification | null = null;
+  #done = false;
+
+  constructor(log: RequestLog, prices: PriceTable, init: TrackerInit) {
+    this.id = init.id;
+    this.#log = log;
+    this.#prices = prices;
+    this.#init = init;
+  }
+
+  /** Filled in once the body is read; a request rejected before that is still recorded. */
+  describe(requestedModel: string, stream: boolean): void {
+    this.#init.requestedModel = requestedModel;
+    this.#init.stream = stream;
+  }
+
+  classified(classification: Classification): void {
+    this.#classification = classification;
+  }
+
+  firstByte(): void {
+    this.#ttfb ??= performance.now() - this.#started;
+  }
+
+  /** Records the request once; later calls are ignored (a stream may end and be closed in the same tick). */
+  finish(f: Finish): void {
+    if (this.#done) return;
+    this.#done = true;
+    const target = f.target ?? null;
+    const usage = f.usage ?? null;
+    const cost = target ? this.#prices.cost(target, usage) : { usd: null, source: 'none' as const };
+    this.#log.add({
+      id: this.id,
+      ts: this.#ts,
+      category: this.#classification?.category ?? null,
+      classifierMethod: this.#classification?.method ?? null,
+      requestedModel: this.#init.requestedModel,
+      target,
+      status: f.status,
+      outcome: f.outcome,
+      attempts: f.attempts ?? [],
+      totalMs: round(performance.now() - this.#started),
+      ttfbMs: this.#ttfb === null ? null : round(this.#ttfb),
+      promptTokens: usage?.prompt_tokens ?? null,
+      completionTokens: usage?.completion_tokens ?? null,
+      cachedTokens: usage?.prompt_tokens_details?.cached_tokens ?? null,
+      reasoningTokens: usage?.completion_tokens_details?.reasoning_tokens ?? null,
+      costUsd: cost.usd,
+      costSource: cost.source,
+      stream: this.#init.stream,
+      userAgent: this.#init.userAgent,
+      error: f.error ?? null,
+    });
+  }
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}

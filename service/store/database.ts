@@ -1,0 +1,73 @@
+// Opens the SQLite file (creating its folder) and brings the schema up to date.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+
+export type Db = Database.Database;
+
+const MIGRATIONS: string[] = [
+  `CREATE TABLE requests (
+     id TEXT PRIMARY KEY,
+     ts INTEGER NOT NULL,
+     category TEXT,
+     classifier_method TEXT,
+     requested_model TEXT,
+     target TEXT,
+     status INTEGER NOT NULL,
+     outcome TEXT NOT NULL,
+     attempts TEXT NOT NULL,
+     attempt_count INTEGER NOT NULL,
+     total_ms REAL NOT NULL,
+     ttfb_ms REAL,
+     prompt_tokens INTEGER,
+     completion_tokens INTEGER,
+     cached_tokens INTEGER,
+     reasoning_tokens INTEGER,
+     cost_usd REAL,
+     cost_source TEXT,
+     stream INTEGER NOT NULL,
+     user_agent TEXT,
+     error TEXT
+   );
+   CREATE INDEX requests_ts ON requests(ts);
+   CREATE TABLE categories (
+     name TEXT PRIMARY KEY,
+     position INTEGER NOT NULL,
+     definition TEXT NOT NULL,
+     updated_at INTEGER NOT NULL
+   );
+   CREATE TABLE breaker_events (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     ts INTEGER NOT NULL,
+     target TEXT NOT NULL,
+     state TEXT NOT NULL
+   );
+   CREATE TABLE config_audit (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     ts INTEGER NOT NULL,
+     route TEXT NOT NULL,
+     old_value TEXT,
+     new_value TEXT
+   );`,
+];
+
+export function openDatabase(file: string): Db {
+  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  // WAL with NORMAL survives a process kill; only an OS crash can lose the last transactions.
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return db;
+}
+
+function migrate(db: Db): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  for (let v = version; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}

@@ -1,0 +1,162 @@
+// A fake OpenAI-compatible upstream on 127.0.0.1 that speaks the real wire format
+// (modelled on the recorded fixtures): JSON completions, `data: {chunk}\n\n` SSE with
+// a usage chunk and `data: [DONE]`, and OpenAI-shaped error bodies with their statuses.
+// The model name picks the behaviour, so one server can play every part in a chain.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface ReceivedRequest {
+  path: string;
+  headers: IncomingMessage['headers'];
+  body: Record<string, any>;
+}
+
+export interface FakeUpstream {
+  url: string;
+  /** Base URL the OpenAI SDK expects (ends in /v1). */
+  baseURL: string;
+  requests: ReceivedRequest[];
+  /** Count of requests per model. */
+  calls(model: string): number;
+  close(): Promise<void>;
+}
+
+/**
+ * Behaviours by model name:
+ *   text | text:<words>     answers "Hello from <model>" (or the words)
+ *   tool                    calls get_weather({"city":"Paris"}) unless the last message is a tool result, then answers with it
+ *   error:<status>          OpenAI error body with that status (429 adds retry-after: 1)
+ *   slow:<ms>               waits, then answers text
+ *   cut-before-content      SSE role chunk, then the socket is destroyed
+ *   cut-mid-stream          SSE content, then the socket is destroyed
+ *   empty                   a completion with empty content
+ *   malformed               200 with a body that is not JSON
+ */
+export async function startFakeOpenAI(options: { pathPrefix?: string } = {}): Promise<FakeUpstream> {
+  const prefix = options.pathPrefix ?? '/v1';
+  const requests: ReceivedRequest[] = [];
+  const server: Server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    if (req.method !== 'POST' || req.url !== `${prefix}/chat/completions`) {
+      return sendError(res, 404, 'invalid_request_error', `Unknown request URL: ${req.method} ${req.url}`, 'unknown_url');
+    }
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    requests.push({ path: req.url, headers: req.headers, body });
+    await respond(body, res);
+  });
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    baseURL: `${url}${prefix}`,
+    requests,
+    calls: (model) => requests.filter((r) => r.body.model === model).length,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function respond(body: Record<string, any>, res: ServerResponse): Promise<void> {
+  const model: string = body.model;
+  const [kind, arg] = splitOnce(model, ':');
+  if (kind === 'error') {
+    const status = Number(arg);
+    const headers: Record<string, string> = status === 429 ? { 'retry-after': '1' } : {};
+    const type = status === 400 ? 'invalid_request_error' : status === 401 ? 'invalid_request_error' : status === 429 ? 'rate_limit_exceeded' : 'server_error';
+    return sendError(res, status, type, `fake upstream error ${status}`, status === 401 ? 'invalid_api_key' : null, status === 400 ? 'messages' : null, headers);
+  }
+  if (kind === 'slow') await new Promise((r) => setTimeout(r, Number(arg)));
+  if (kind === 'malformed') {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    return void res.end('{"id": "chatcmpl-x", "choices": [');
+  }
+
+  const answer = plan(kind, arg, body);
+  if (body.stream) return streamAnswer(res, model, answer, body.stream_options?.include_usage === true, kind);
+  const message: Record<string, unknown> = { role: 'assistant', content: answer.text, refusal: null, annotations: [] };
+  if (answer.toolCall) message.tool_calls = [answer.toolCall];
+  res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': 'req_fake', 'openai-processing-ms': '1' });
+  res.end(
+    JSON.stringify({
+      id: 'chatcmpl-fake1',
+      object: 'chat.completion',
+      created: 1754693440,
+      model,
+      choices: [{ index: 0, message, logprobs: null, finish_reason: answer.toolCall ? 'tool_calls' : 'stop' }],
+      usage: usage(),
+      service_tier: 'default',
+      system_fingerprint: 'fp_fake',
+    }),
+  );
+}
+
+interface Answer {
+  text: string | null;
+  toolCall?: { id: string; type: 'function'; function: { name: string; arguments: string } };
+}
+
+function plan(kind: string, arg: string | undefined, body: Record<string, any>): Answer {
+  if (kind === 'empty') return { text: '' };
+  if (kind === 'tool') {
+    const last = body.messages.at(-1);
+    if (last?.role === 'tool') return { text: `The weather is ${last.content}.` };
+    return { text: null, toolCall: { id: 'call_fake123', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } } };
+  }
+  return { text: arg ?? `Hello from ${body.model}` };
+}
+
+function usage() {
+  return {
+    prompt_tokens: 12,
+    completion_tokens: 5,
+    total_tokens: 17,
+    prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+    completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+  };
+}
+
+async function streamAnswer(res: ServerResponse, model: string, answer: Answer, includeUsage: boolean, kind: string): Promise<void> {
+  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'x-request-id': 'req_fake' });
+  const base = { id: 'chatcmpl-fakestream', object: 'chat.completion.chunk', created: 1754693440, model, service_tier: 'default', system_fingerprint: 'fp_fake' };
+  const send = (choices: unknown[], extra: Record<string, unknown> = {}) =>
+    res.write(`data: ${JSON.stringify({ ...base, choices, ...(includeUsage ? { usage: null } : {}), ...extra })}\n\n`);
+  const tick = () => new Promise((r) => setImmediate(r));
+
+  if (answer.toolCall) {
+    const call = answer.toolCall;
+    send([{ index: 0, delta: { role: 'assistant', content: null, tool_calls: [{ index: 0, id: call.id, type: 'function', function: { name: call.function.name, arguments: '' } }], refusal: null }, logprobs: null, finish_reason: null }]);
+    for (const piece of ['{"', 'city', '":"', 'Par', 'is', '"}']) {
+      send([{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: piece } }] }, logprobs: null, finish_reason: null }]);
+      await tick();
+    }
+    send([{ index: 0, delta: {}, logprobs: null, finish_reason: 'tool_calls' }]);
+  } else {
+    send([{ index: 0, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null }]);
+    if (kind === 'cut-before-content') return void res.destroy();
+    const words = (answer.text ?? '').split(/(?<= )/);
+    for (const [i, word] of words.entries()) {
+      if (word) send([{ index: 0, delta: { content: word }, logprobs: null, finish_reason: null }]);
+      await tick();
+      if (kind === 'cut-mid-stream' && i === 1) return void res.destroy();
+    }
+    send([{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }]);
+  }
+  if (includeUsage) res.write(`data: ${JSON.stringify({ ...base, choices: [], usage: usage() })}\n\n`);
+  res.end('data: [DONE]\n\n');
+}
+
+function sendError(res: ServerResponse, status: number, type: string, message: string, code: string | null = null, param: string | null = null, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-request-id': 'req_fake_error', ...headers });
+  res.end(JSON.stringify({ error: { message, type, param, code } }, null, 2));
+}
+
+function splitOnce(value: string, separator: string): [string, string | undefined] {
+  const i = value.indexOf(separator);
+  return i === -1 ? [value, undefined] : [value.slice(0, i), value.slice(i + 1)];
+}
