@@ -36,19 +36,26 @@ export function mapOpenAIError(provider: string, error: unknown, signal: AbortSi
       // An error object inside a 200 stream (OpenAI's server_error event, OpenRouter's mid-stream error).
       return new ProviderError({ ...common, kind: 'stream', retryable: true });
     }
-    const retryAfter = error.headers?.get('retry-after-ms');
-    return new ProviderError({
-      ...common,
-      kind: 'http',
-      status: error.status,
-      retryAfterMs: retryAfter ? Number(retryAfter) : parseRetryAfter(error.headers?.get('retry-after')),
-    });
+    return new ProviderError({ ...common, kind: 'http', status: error.status, retryAfterMs: retryAfterOf(error.headers) });
   }
   if (error instanceof SyntaxError) {
     return new ProviderError({ provider, kind: 'invalid-response', message: `upstream sent malformed JSON: ${error.message}`, cause: error });
   }
   const message = error instanceof Error ? error.message : String(error);
   return new ProviderError({ provider, kind: inStream ? 'stream' : 'network', message, cause: error });
+}
+
+/** retry-after-ms, Retry-After, or OpenRouter's X-RateLimit-Reset (epoch milliseconds). */
+export function retryAfterOf(headers: Headers | undefined, now = Date.now()): number | undefined {
+  if (!headers) return undefined;
+  const ms = Number(headers.get('retry-after-ms'));
+  if (Number.isFinite(ms) && ms > 0) return ms;
+  const retryAfter = parseRetryAfter(headers.get('retry-after'), now);
+  if (retryAfter !== undefined) return retryAfter;
+  const reset = Number(headers.get('x-ratelimit-reset'));
+  // Only an absolute epoch in the near future is a reset time; OpenAI's own x-ratelimit-reset-* are durations.
+  if (Number.isFinite(reset) && reset > now && reset - now < 3_600_000) return reset - now;
+  return undefined;
 }
 
 function connectionMessage(error: Error): string {
