@@ -1,0 +1,244 @@
+// Keyword classifier: synchronous, allocation-light scoring of a request's task text.
+//
+// Score of a category = weighted keyword terms found in the task text
+//                     + historyWeight × (terms + structure) of the earlier turns
+//                     + systemWeight × terms found in the leading slice of the system prompt
+//                       (only when the task itself carried a signal, capped, and never for agent-wrapped
+//                       requests, whose system prompt is framework boilerplate: it never decides alone)
+//                     + structural signals (code/reasoning/conversation only; see structure-signals.ts)
+// The default category (conversation) starts at `minScore`, so low totals resolve to it.
+// `tools` is decided by the tools policy (tool-intent.ts) and never wins without offered tools.
+// Highest score wins; ties resolve by `tieOrder` (tools, code, reasoning, then custom categories in
+// definition order, the default category last). Confidence = 1 − exp(−margin / confidenceScale), where
+// margin is the winner's lead over the runner-up.
+import type { ChatRequest } from '../chat-types.ts';
+import type { CategoryDefinition, Classification, Classifier } from './category.ts';
+import { compiledRulesFor, scoreText, tokenize } from './keyword-rules.ts';
+import { structureScores, structureSignals } from './structure-signals.ts';
+import {
+  compileBoilerplate, DEFAULT_BOILERPLATE_PATTERNS, DEFAULT_TASK_TEXT_LIMITS, extractTaskText,
+} from './task-text.ts';
+import type { TaskText, TaskTextLimits } from './task-text.ts';
+import { assessToolIntent, DEFAULT_TOOL_INTENT_SETTINGS } from './tool-intent.ts';
+import type { ToolIntentSettings, ToolsPolicy } from './tool-intent.ts';
+
+export type { ToolsPolicy } from './tool-intent.ts';
+
+export interface KeywordClassifierSettings {
+  /** 'intent' (default): tools only when the turn needs them; 'present': any tools array ⇒ tools. */
+  toolsPolicy?: ToolsPolicy;
+  /** Agent boilerplate stripped from user turns; replaces the defaults (DEFAULT_BOILERPLATE_PATTERNS). */
+  boilerplatePatterns?: ReadonlyArray<string | RegExp>;
+  /** Category that wins low totals; it starts at minScore. Default 'conversation'. */
+  defaultCategory?: string;
+  /** Starting score of the default category. Default 1.25 (one weak keyword does not beat it). */
+  minScore?: number;
+  /** Factor for terms found in earlier turns. Default 0.5. */
+  historyWeight?: number;
+  /** Factor for terms found in the system prompt slice. Default 0.15, capped at systemCap per category. */
+  systemWeight?: number;
+  systemCap?: number;
+  /** Margin that gives confidence 1 − 1/e. Default 2. */
+  confidenceScale?: number;
+  /** Tie order by category name; unlisted categories follow in definition order, the default last. */
+  tieOrder?: readonly string[];
+  /** Tool-intent thresholds (policy 'intent'): overlap for few (≤4) and many (≥8 or agent) tools. */
+  toolOverlapThreshold?: number;
+  toolOverlapThresholdMany?: number;
+  toolActionThreshold?: number;
+  /** Bounds of the text that is scanned. */
+  limits?: Partial<TaskTextLimits>;
+}
+
+export interface ResolvedKeywordSettings {
+  toolsPolicy: ToolsPolicy;
+  boilerplatePatterns: ReadonlyArray<string | RegExp>;
+  defaultCategory: string;
+  minScore: number;
+  historyWeight: number;
+  systemWeight: number;
+  systemCap: number;
+  confidenceScale: number;
+  tieOrder: readonly string[];
+  toolOverlapThreshold: number;
+  toolOverlapThresholdMany: number;
+  toolActionThreshold: number;
+  limits: TaskTextLimits;
+}
+
+export const DEFAULT_KEYWORD_SETTINGS: ResolvedKeywordSettings = {
+  toolsPolicy: 'intent',
+  boilerplatePatterns: DEFAULT_BOILERPLATE_PATTERNS,
+  defaultCategory: 'conversation',
+  minScore: 1.25,
+  historyWeight: 0.5,
+  systemWeight: 0.15,
+  systemCap: 0.5,
+  confidenceScale: 2,
+  tieOrder: ['tools', 'code', 'reasoning'],
+  toolOverlapThreshold: DEFAULT_TOOL_INTENT_SETTINGS.overlapThreshold,
+  toolOverlapThresholdMany: DEFAULT_TOOL_INTENT_SETTINGS.overlapThresholdMany,
+  toolActionThreshold: DEFAULT_TOOL_INTENT_SETTINGS.actionThreshold,
+  limits: DEFAULT_TASK_TEXT_LIMITS,
+};
+
+const round = (x: number) => Math.round(x * 1000) / 1000;
+
+const hasTools = (r: ChatRequest) =>
+  (Array.isArray(r.tools) && r.tools.length > 0) || (Array.isArray(r.functions) && r.functions.length > 0);
+
+const POLITE = new Set(['please', 'can', 'could', 'would', 'will', 'you', 'kindly', 'now', 'then', 'first', 'and', 'also', 'go', 'ahead', 'just', 'i', 'need', 'want', 'to', 'me', 'help', 'us', 'let', "let's", 'hey', 'ok', 'okay']);
+
+/** The first few tokens after politeness ("please", "can you", "I need you to"), where an imperative verb sits. */
+function imperativeLead(tokens: readonly string[]): string[] {
+  let i = 0;
+  while (i < tokens.length && i < 6 && POLITE.has(tokens[i])) i++;
+  return tokens.slice(i, i + 3);
+}
+
+export class KeywordClassifier implements Classifier {
+  readonly settings: ResolvedKeywordSettings;
+  private readonly patterns: RegExp[];
+  private readonly toolSettings: ToolIntentSettings;
+
+  constructor(settings: KeywordClassifierSettings = {}) {
+    const defined = Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined));
+    this.settings = {
+      ...DEFAULT_KEYWORD_SETTINGS,
+      ...defined,
+      limits: { ...DEFAULT_TASK_TEXT_LIMITS, ...(settings.limits ?? {}) },
+    } as ResolvedKeywordSettings;
+    if (this.settings.toolsPolicy !== 'intent' && this.settings.toolsPolicy !== 'present') {
+      throw new Error(`toolsPolicy must be 'intent' or 'present', got ${String(this.settings.toolsPolicy)}`);
+    }
+    this.patterns = compileBoilerplate(this.settings.boilerplatePatterns);
+    this.toolSettings = {
+      ...DEFAULT_TOOL_INTENT_SETTINGS,
+      policy: this.settings.toolsPolicy,
+      overlapThreshold: this.settings.toolOverlapThreshold,
+      overlapThresholdMany: this.settings.toolOverlapThresholdMany,
+      actionThreshold: this.settings.toolActionThreshold,
+    };
+  }
+
+  /** The task text this classifier reads from a request (for /v1/classify and the LLM prompt). */
+  taskText(request: ChatRequest): TaskText {
+    return extractTaskText(request, this.patterns, this.settings.limits);
+  }
+
+  classify(request: ChatRequest, categories: readonly CategoryDefinition[]): Classification {
+    const s = this.settings;
+    const n = categories.length;
+    if (n === 0) return { category: s.defaultCategory, method: 'keyword', confidence: 0, scores: {}, reasons: ['no categories'] };
+    const rules = compiledRulesFor(categories);
+    const task = this.taskText(request);
+    const taskTokens = tokenize(task.task);
+    const idx = (name: string) => rules.names.indexOf(name);
+    const toolsIdx = idx('tools');
+
+    const scores = new Float64Array(n);
+    const why: string[][] = Array.from({ length: n }, () => []);
+    scoreText(rules, taskTokens, task.task, scores, 1, why);
+
+    // Tools policy first: a decided tools request needs no task scoring beyond the reasons.
+    // Action verbs count in the task's imperative lead only ("Run …", "Please open …", "Can you list …").
+    let actionScore = 0;
+    const actionTerms: string[] = [];
+    if (toolsIdx >= 0 && scores[toolsIdx] > 0 && hasTools(request)) {
+      const lead = new Float64Array(n);
+      const leadWhy: string[][] = Array.from({ length: n }, () => []);
+      scoreText(rules, imperativeLead(taskTokens), null, lead, 1, leadWhy);
+      actionScore = lead[toolsIdx];
+      actionTerms.push(...leadWhy[toolsIdx]);
+    }
+    if (toolsIdx >= 0) why[toolsIdx] = []; // action terms are reported by the tools policy
+    const intent = assessToolIntent(request, task, taskTokens, actionScore, actionTerms, this.toolSettings);
+    if (intent.isTools && toolsIdx >= 0) {
+      const out: Record<string, number> = {};
+      categories.forEach((c, i) => { out[c.name] = i === toolsIdx ? intent.score : round(scores[i]); });
+      return { category: 'tools', method: 'keyword', confidence: round(intent.confidence), scores: out, reasons: intent.reasons };
+    }
+
+    let taskSignal = false;
+    for (let i = 0; i < n; i++) if (i !== toolsIdx && scores[i] > 0) taskSignal = true;
+
+    if (task.history) {
+      // Earlier turns count at historyWeight, keywords and structure alike (a follow-up such as
+      // "what if it were 30 instead?" inherits the problem it follows).
+      const hist = new Float64Array(n);
+      const histWhy: string[][] = Array.from({ length: n }, () => []);
+      const histTokens = tokenize(task.history);
+      scoreText(rules, histTokens, null, hist, s.historyWeight, histWhy);
+      const histStructure = structureScores(structureSignals(task.history, histTokens, 0));
+      for (const name of ['code', 'reasoning', 'conversation'] as const) {
+        const i = idx(name);
+        if (i >= 0 && histStructure[name] > 0) {
+          hist[i] += histStructure[name] * s.historyWeight;
+          histWhy[i].push('structure');
+        }
+      }
+      for (let i = 0; i < n; i++) {
+        if (i === toolsIdx) continue;
+        scores[i] += hist[i];
+        for (const r of histWhy[i]) why[i].push(`history:${r}`);
+      }
+    }
+    // The system prompt weighs little and never decides alone; an agent's system prompt is the
+    // framework's boilerplate, not the user's persona, and is not read at all.
+    if (task.system && taskSignal && s.systemWeight > 0 && !task.agentWrapped) {
+      const sys = new Float64Array(n);
+      const sysWhy: string[][] = Array.from({ length: n }, () => []);
+      scoreText(rules, tokenize(task.system), null, sys, s.systemWeight, sysWhy);
+      for (let i = 0; i < n; i++) {
+        if (sys[i] <= 0 || i === toolsIdx) continue;
+        scores[i] += Math.min(sys[i], s.systemCap);
+        for (const r of sysWhy[i]) why[i].push(`system:${r}`);
+      }
+    }
+
+    const structural = structureScores(structureSignals(task.task, taskTokens, task.priorTurns));
+    for (const name of ['code', 'reasoning', 'conversation'] as const) {
+      const i = idx(name);
+      if (i >= 0) scores[i] += structural[name];
+    }
+    const extra: string[] = structural.reasons;
+
+    if (toolsIdx >= 0) scores[toolsIdx] = 0; // tools is decided by the policy above, never by task words
+    const defIdx = idx(s.defaultCategory);
+    if (defIdx >= 0) scores[defIdx] += s.minScore;
+
+    const winner = this.pick(scores, rules.names, toolsIdx);
+    let runnerUp = -Infinity;
+    for (let i = 0; i < n; i++) if (i !== winner && i !== toolsIdx && scores[i] > runnerUp) runnerUp = scores[i];
+    if (runnerUp === -Infinity) runnerUp = 0;
+    const margin = Math.max(0, scores[winner] - runnerUp);
+    const confidence = round(1 - Math.exp(-margin / s.confidenceScale));
+
+    const out: Record<string, number> = {};
+    categories.forEach((c, i) => { out[c.name] = i === toolsIdx ? intent.score : round(scores[i]); });
+    const reasons: string[] = [];
+    for (let i = 0; i < n; i++) for (const r of why[i]) reasons.push(`${rules.names[i]}:${r}`);
+    reasons.push(...extra, ...intent.reasons);
+    if (task.agentWrapped) reasons.push('agent boilerplate stripped');
+    if (intent.offered) reasons.push('tools offered but the task does not need them');
+    return { category: rules.names[winner], method: 'keyword', confidence, scores: out, reasons };
+  }
+
+  private rank(name: string, index: number): number {
+    const order = this.settings.tieOrder.indexOf(name);
+    if (order >= 0) return order;
+    if (name === this.settings.defaultCategory) return Number.MAX_SAFE_INTEGER;
+    return this.settings.tieOrder.length + index;
+  }
+
+  private pick(scores: Float64Array, names: readonly string[], skip: number): number {
+    let best = -1;
+    for (let i = 0; i < names.length; i++) {
+      if (i === skip && names.length > 1) continue;
+      if (best < 0) { best = i; continue; }
+      const d = scores[i] - scores[best];
+      if (d > 1e-9 || (Math.abs(d) <= 1e-9 && this.rank(names[i], i) < this.rank(names[best], best))) best = i;
+    }
+    return best;
+  }
+}

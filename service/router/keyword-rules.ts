@@ -1,0 +1,249 @@
+// Compiles the categories' keyword lists into one token index so that scoring a request is a single
+// pass over its tokens: no regex is compiled, and no per-term regex runs, on the hot path.
+//
+// Keyword entry forms (from CategoryDefinition.keywords):
+//   "word"                        weight 1; matches the word and its plural (s / es / y→ies)
+//   "two words"                   a phrase: consecutive tokens; the last word may be plural
+//   "stem*"                       a trailing * matches any word starting with the stem ("debug*")
+//   "=word"                       a leading = matches the exact token only (no plural)
+//   {"term": "...", "weight": N}  the same with a weight (negative weights count against)
+//   {"pattern": "re", "weight": N} a regular expression (case-insensitive, multiline) run on the task text
+// Matching is case-insensitive; tokens are runs of letters/digits/_ that may carry inner dots or
+// apostrophes (node.js, don't, file.txt) and a trailing ++ or # (c++, c#).
+import type { CategoryDefinition, KeywordRule } from './category.ts';
+
+/** One token position of a term: an exact set of accepted spellings, or a prefix. */
+interface TokenMatcher {
+  exact: ReadonlySet<string> | null;
+  prefix: string | null;
+}
+
+export interface CompiledTerm {
+  /** Index of the category in the categories array. */
+  cat: number;
+  /** Unique id across the compiled rules, used to count a term once per text. */
+  id: number;
+  weight: number;
+  /** The term as written, for reasons. */
+  label: string;
+  /** Matchers for the tokens after the first (phrases). */
+  rest: TokenMatcher[];
+}
+
+export interface CompiledPattern {
+  cat: number;
+  id: number;
+  weight: number;
+  label: string;
+  re: RegExp;
+}
+
+export interface CompiledRules {
+  names: string[];
+  termCount: number;
+  /** First-token spelling → terms starting with it. */
+  index: Map<string, CompiledTerm[]>;
+  /** First-token prefix → terms starting with that prefix; lengths lists the prefix lengths in use. */
+  prefixes: Map<string, CompiledTerm[]>;
+  prefixLengths: number[];
+  patterns: CompiledPattern[];
+  /** Problems found while compiling (bad regex, empty term); the rule is skipped. */
+  warnings: string[];
+}
+
+const TOKEN_RE = /[\p{L}\p{N}_]+(?:[.'’][\p{L}\p{N}_]+)*(?:\+\+|#)?/gu;
+
+/** Lower-cased tokens of a text, appended to out. */
+export function tokenize(text: string, out: string[] = []): string[] {
+  const lower = text.toLowerCase();
+  TOKEN_RE.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = TOKEN_RE.exec(lower)) !== null) {
+    const t = m[0];
+    out.push(t.includes('’') ? t.replaceAll('’', "'") : t);
+  }
+  return out;
+}
+
+/** The word and its plural spellings. */
+export function pluralForms(word: string): string[] {
+  const forms = [word];
+  if (!/^[a-z]{3,}$/.test(word)) return forms;
+  forms.push(`${word}s`, `${word}es`);
+  if (/[^aeiou]y$/.test(word)) forms.push(`${word.slice(0, -1)}ies`);
+  return forms;
+}
+
+function matcherFor(raw: string, isLast: boolean): TokenMatcher | null {
+  if (raw.endsWith('*')) {
+    const prefix = raw.slice(0, -1);
+    return prefix ? { exact: null, prefix } : null;
+  }
+  if (raw.startsWith('=')) return { exact: new Set([raw.slice(1)]), prefix: null };
+  return { exact: new Set(isLast ? pluralForms(raw) : [raw]), prefix: null };
+}
+
+/** Splits a term into its token spellings, keeping the * and = markers. */
+function termTokens(term: string): string[] {
+  const out: string[] = [];
+  for (const piece of term.toLowerCase().trim().split(/\s+/)) {
+    if (!piece) continue;
+    const star = piece.endsWith('*');
+    const eq = piece.startsWith('=');
+    const core = piece.slice(eq ? 1 : 0, star ? -1 : undefined);
+    const toks = tokenize(core);
+    toks.forEach((t, i) => out.push(`${eq && i === 0 ? '=' : ''}${t}${star && i === toks.length - 1 ? '*' : ''}`));
+  }
+  return out;
+}
+
+function normalise(entry: string | KeywordRule): KeywordRule | null {
+  if (typeof entry === 'string') return { term: entry, weight: 1 };
+  if (!entry || typeof entry !== 'object') return null;
+  const weight = typeof entry.weight === 'number' && Number.isFinite(entry.weight) ? entry.weight : 1;
+  return { term: entry.term, pattern: entry.pattern, weight };
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** Compiles keyword rules for the given categories (uncached; see compiledRulesFor). */
+export function compileRules(categories: readonly CategoryDefinition[]): CompiledRules {
+  const rules: CompiledRules = {
+    names: categories.map((c) => c.name),
+    termCount: 0,
+    index: new Map(),
+    prefixes: new Map(),
+    prefixLengths: [],
+    patterns: [],
+    warnings: [],
+  };
+  const lengths = new Set<number>();
+  categories.forEach((category, cat) => {
+    for (const entry of keywordsOf(category)) {
+      const rule = normalise(entry);
+      if (!rule || rule.weight === 0) continue;
+      const id = rules.termCount++;
+      if (rule.pattern) {
+        try {
+          rules.patterns.push({ cat, id, weight: rule.weight, label: `/${rule.pattern}/`, re: new RegExp(rule.pattern, 'im') });
+        } catch (err) {
+          rules.warnings.push(`${category.name}: bad pattern ${rule.pattern}: ${(err as Error).message}`);
+        }
+        continue;
+      }
+      const tokens = termTokens(rule.term ?? '');
+      const matchers = tokens.map((t, i) => matcherFor(t, i === tokens.length - 1));
+      if (!tokens.length || matchers.some((m) => m === null)) {
+        rules.warnings.push(`${category.name}: empty or malformed term ${JSON.stringify(rule.term)}`);
+        continue;
+      }
+      const [first, ...rest] = matchers as TokenMatcher[];
+      const term: CompiledTerm = { cat, id, weight: rule.weight, label: rule.term ?? '', rest };
+      if (first.prefix !== null) {
+        push(rules.prefixes, first.prefix, term);
+        lengths.add(first.prefix.length);
+      } else {
+        for (const spelling of first.exact ?? []) push(rules.index, spelling, term);
+      }
+    }
+  });
+  rules.prefixLengths = [...lengths].sort((a, b) => a - b);
+  return rules;
+}
+
+/**
+ * Keywords a category competes with. A category defined without keywords (an operator's custom one)
+ * falls back to the content words of its description, at half weight.
+ */
+function keywordsOf(category: CategoryDefinition): Array<string | KeywordRule> {
+  if (Array.isArray(category.keywords) && category.keywords.length) return category.keywords;
+  const words = new Set(tokenize(category.description ?? '').filter((w) => w.length > 3 && !DESCRIPTION_STOP.has(w)));
+  return [...words].map((term) => ({ term, weight: 0.5 }));
+}
+
+const DESCRIPTION_STOP = new Set([
+  'about', 'also', 'and', 'any', 'are', 'asks', 'other', 'questions', 'request', 'requests', 'such', 'that',
+  'their', 'them', 'there', 'these', 'they', 'this', 'those', 'user', 'users', 'what', 'when', 'where',
+  'which', 'with', 'without', 'work', 'everything', 'else', 'like', 'including',
+]);
+
+const cache = new WeakMap<readonly CategoryDefinition[], CompiledRules>();
+
+/** Compiled rules for a categories array, cached per array identity (the config holds one array). */
+export function compiledRulesFor(categories: readonly CategoryDefinition[]): CompiledRules {
+  let rules = cache.get(categories);
+  if (!rules) {
+    rules = compileRules(categories);
+    cache.set(categories, rules);
+  }
+  return rules;
+}
+
+function matches(m: TokenMatcher, token: string | undefined): boolean {
+  if (token === undefined) return false;
+  if (m.prefix !== null) return token.startsWith(m.prefix);
+  return m.exact !== null && m.exact.has(token);
+}
+
+/** Terms lighter than this are weak cues (topic words); together they add at most WEAK_CAP per category. */
+export const WEAK_WEIGHT = 1;
+export const WEAK_CAP = 1;
+
+function tryTerms(
+  terms: CompiledTerm[], tokens: readonly string[], i: number, seen: Uint8Array, scores: Float64Array,
+  weak: Float64Array, factor: number, reasons: string[][] | null,
+): void {
+  for (const term of terms) {
+    if (seen[term.id]) continue;
+    let ok = true;
+    for (let k = 0; k < term.rest.length && ok; k++) ok = matches(term.rest[k], tokens[i + 1 + k]);
+    if (!ok) continue;
+    seen[term.id] = 1;
+    let add = term.weight;
+    if (add > 0 && add < WEAK_WEIGHT) {
+      add = Math.min(add, WEAK_CAP - weak[term.cat]);
+      if (add <= 0) continue;
+      weak[term.cat] += add;
+    }
+    scores[term.cat] += add * factor;
+    if (reasons) reasons[term.cat].push(term.label);
+  }
+}
+
+/**
+ * Adds factor × weight of every term found in tokens (each term once) to scores[category index];
+ * weak terms (weight below 1) add up to at most 1 per category, so many topic words do not outvote
+ * one strong cue;
+ * patterns run on text when it is given. When reasons is passed, reasons[category index] collects
+ * the labels of the terms that matched.
+ */
+export function scoreText(
+  rules: CompiledRules, tokens: readonly string[], text: string | null, scores: Float64Array, factor: number,
+  reasons: string[][] | null,
+): void {
+  const seen = new Uint8Array(rules.termCount);
+  const weak = new Float64Array(rules.names.length);
+  const lengths = rules.prefixLengths;
+  for (let i = 0; i < tokens.length; i++) {
+    const tok = tokens[i];
+    const direct = rules.index.get(tok);
+    if (direct) tryTerms(direct, tokens, i, seen, scores, weak, factor, reasons);
+    for (let l = 0; l < lengths.length; l++) {
+      const len = lengths[l];
+      if (tok.length < len) break;
+      const byPrefix = rules.prefixes.get(tok.slice(0, len));
+      if (byPrefix) tryTerms(byPrefix, tokens, i, seen, scores, weak, factor, reasons);
+    }
+  }
+  if (text === null) return;
+  for (const p of rules.patterns) {
+    if (seen[p.id] || !p.re.test(text)) continue;
+    seen[p.id] = 1;
+    scores[p.cat] += p.weight * factor;
+    if (reasons) reasons[p.cat].push(p.label);
+  }
+}

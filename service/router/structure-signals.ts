@@ -1,0 +1,187 @@
+// Structural signals of a task text that keywords miss: code (fences, code-like lines and syntax),
+// error output (stack traces, compiler errors), math (numbers with operators, notation, answer
+// choices, quantitative questions over given numbers), and dialogue shape (length, turn history).
+// Every regex here is compiled once at module load and run on the bounded task text only.
+
+export interface StructureSignals {
+  words: number;
+  fence: boolean;
+  /** Lines that look like source code (def/class/import/braces/tags/SQL/doctest…), capped. */
+  codeLines: number;
+  /** Code syntax inside prose: operators like == && =>, snake_case or camelCase names, calls, `ticks`. */
+  codeTokens: number;
+  /** Error output: tracebacks, "at f (file:1:2)", XxxError/XxxException, compiler error codes. */
+  errorOutput: number;
+  /** Numeric literals (digits) plus number words. */
+  numbers: number;
+  /** Arithmetic expressions and math notation. */
+  mathOps: number;
+  answerChoices: boolean;
+  /** A quantitative question or instruction: how many/much/far…, find/calculate/solve… */
+  quantQuestion: boolean;
+  /** A question is asked (a question mark, or a wh-/how opening). */
+  question: boolean;
+  /** Arithmetic relations between quantities: "4 times", "twice", "half", "fewer", "more than", "each"… */
+  relations: number;
+  priorTurns: number;
+}
+
+const CAP = 8;
+
+const FENCE_RE = /```|~~~/;
+const CODE_LINE_RE = new RegExp(
+  [
+    String.raw`^[ \t]*(?:async\s+)?def [A-Za-z_]\w*\s*\(`,
+    String.raw`^[ \t]*class [A-Za-z_]\w*\s*[:({<]`,
+    String.raw`^[ \t]*(?:import [\w.{}*, ]+(?: from .+)?|from [\w.]+ import .+)$`,
+    String.raw`^[ \t]*#include\s*[<"]`,
+    String.raw`^[ \t]*(?:export\s+)?(?:async\s+)?function\b[\w$ ]*\(`,
+    String.raw`^[ \t]*(?:const|let|var|val|auto|int|float|double|char|string|bool|void)\s+[\w$]+(?:\[\])?\s*(?:=|;|\()`,
+    String.raw`^[ \t]*(?:public|private|protected|static|final)\s+\w`,
+    String.raw`^[ \t]*return\b.*;\s*$`,
+    String.raw`^[ \t]*(?:if|for|while|switch|catch|elif|foreach)\s*\(.*\)\s*[{:]?\s*$`,
+    String.raw`^[ \t]*(?:for|while|if|elif|else|try|except|with)\b[^\n]*:\s*$`,
+    String.raw`^[ \t]*[})\]];?\s*$`,
+    String.raw`\{\s*$`,
+    String.raw`^[ \t]*>>> `,
+    String.raw`^[ \t]*(?:\/\/|\/\*|\*\/|--|#!)`,
+    String.raw`^[ \t]*<\/?[a-zA-Z][\w-]*(?:\s[^>\n]*)?\/?>`,
+    String.raw`^[ \t]*(?:SELECT\s.+\sFROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+(?:TABLE|INDEX|VIEW)|ALTER\s+TABLE)\b`,
+    String.raw`^[ \t]*\$\w+\s*=`,
+    String.raw`^[ \t]*[\w.$]+\s*\([^()\n]*\)\s*;\s*$`,
+    String.raw`^[ \t]*[a-z_][\w.]+\s*(?:\[[^\]\n]*\])?\s*[-+*/]?=\s*[^=\n]+$`,
+    String.raw`^[ \t]*@\w+(?:\(.*\))?\s*$`,
+    String.raw`^[ \t]*(?:"""|''')`,
+  ].join('|'),
+  'gm',
+);
+const CODE_TOKEN_RE = new RegExp(
+  [
+    String.raw`[=!]==?(?!=)|=>|&&|\|\||::|\+\+|\+=|-=|\*=`,
+    String.raw`\b[a-z][a-z0-9]*_[a-z0-9_]+\b`,
+    String.raw`\b[a-z]{2,}[A-Z][a-zA-Z0-9]*\b`,
+    String.raw`\b[A-Za-z_][\w]*\.[A-Za-z_]\w*\(`,
+    String.raw`\b[a-z_]\w*\([^()\n]{0,40}\)`,
+    String.raw`\b[a-z_]\w*\[[\w"']*\]`,
+    String.raw`\[\s*-?[\d.]+\s*(?:,\s*-?[\d.]+\s*){2,}\]`,
+    String.raw`\[\s*["'][^"'\n]*["']\s*(?:,\s*["'][^"'\n]*["']\s*)+\]`,
+    String.raw`\`[^\`\n]{1,80}\``,
+    String.raw`<\/?(?:div|span|p|a|ul|li|table|tr|td|button|input|form|html|body|head|script|style|img|h[1-6])\b[^>\n]*>`,
+  ].join('|'),
+  'g',
+);
+const ERROR_RE = new RegExp(
+  [
+    String.raw`Traceback \(most recent call last\)`,
+    String.raw`^\s+at [\w$.<>/]+ ?\(?[^\n]*:\d+(?::\d+)?\)?\s*$`,
+    String.raw`^\s*File "[^"\n]+", line \d+`,
+    String.raw`\b[A-Z][a-z]+(?:[A-Z][a-z]*)*(?:Error|Exception)\b`,
+    String.raw`\berror(?:\[?[A-Z]{0,3}\d{2,5}\]?)?: `,
+    String.raw`\b(?:error|warning) [A-Z]{1,4}\d{2,5}\b`,
+    String.raw`segmentation fault|core dumped|undefined reference to|npm ERR!|panicked at|Uncaught |cannot find symbol|command not found|No such file or directory|exit (?:code|status) -?\d+`,
+    String.raw`\bis not (?:defined|a function)\b`,
+  ].join('|'),
+  'gm',
+);
+const NUMBER_RE = /(?<![\w.])\d+(?:[.,]\d+)*(?:\/\d+)?/g;
+const MATH_RE = new RegExp(
+  [
+    String.raw`\d\s*[-+*/×÷^]\s*\(?\d`,
+    String.raw`\b[a-zA-Z]\s*\^\s*\d`,
+    String.raw`[√π∑∫≤≥≠∞θ±]`,
+    String.raw`\\(?:frac|sqrt|int|sum|cdot|times|leq?|geq?|pi|theta|alpha|infty|lim)\b`,
+    String.raw`\b(?:sin|cos|tan|log|ln|sqrt)\s*\(`,
+    String.raw`(?<![\w.])[a-zA-Z]\s*=\s*-?\d`,
+    String.raw`\d\s*%`,
+    String.raw`(?<![\w.])\d+[a-z](?![a-z])\s*[-+=]`,
+    String.raw`\b[a-z]\s*[<>]=?\s*-?\d`,
+    String.raw`\d:\d+\b(?!\s*(?:am|pm|a\.m|p\.m))`,
+  ].join('|'),
+  'g',
+);
+const ANSWER_CHOICES_RE = /answer choices|(?:^|\s)\(?A\)\s*\S[\s\S]{0,300}?\s\(?B\)\s*\S|^\s*\(?[aA][.)]\s+\S[^\n]*\n\s*\(?[bB][.)]\s+\S/m;
+const QUANT_RE = new RegExp(
+  [
+    String.raw`\bhow (?:many|much|far|long|old|fast|often|tall|high|heavy|large|wide|deep)\b`,
+    String.raw`\bwhat (?:is|was|are|were|will be|would be|should be)(?: the| his| her| their| its)? (?:total|sum|product|value|number|probability|chance|odds|average|mean|median|cost|price|area|perimeter|volume|length|width|height|distance|speed|ratio|percent(?:age)?|difference|remainder|minimum|maximum|least|greatest|smallest|largest|rate|amount|profit|loss|answer|result|age|time|weight)\b`,
+    String.raw`\b(?:find|calculate|compute|determine|evaluate|simplify|solve|estimate)\b`,
+    String.raw`\bwhat (?:percent|fraction|portion)\b`,
+    String.raw`\bat what (?:time|speed|rate|price|age|height|distance)\b`,
+    String.raw`\bwhat time (?:will|does|did|would|should)\b`,
+  ].join('|'),
+  'i',
+);
+const QUESTION_RE = /\?\s*$|\?\s|^\s*(?:what|how|which|who|when|where|why|find|calculate|determine)\b/im;
+// Relations between quantities, and quantities with units ("3 hours", "$20", "40 km"): the substance
+// of a word problem.
+const RELATION_RE = /\b(?:\d+(?:\.\d+)?\s*(?:times|more|less|fewer|percent|hours?|hrs?|minutes?|mins?|seconds?|days?|weeks?|months?|years?|km|kilometers?|kilometres?|miles?|meters?|metres?|cm|mm|kg|grams?|lbs?|pounds?|liters?|litres?|gallons?|dollars?|cents?|mph|km\/h)\b|(?:twice|thrice|half|plus|minus|fewer|more than|less than|as many|as much|each|per|every|altogether|remaining|left over|in total|the rest)\b)|[$€£¥₹]\s?\d/gi;
+const NUMBER_WORDS = new Set([
+  'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'fifteen',
+  'twenty', 'thirty', 'forty', 'fifty', 'hundred', 'thousand', 'million', 'twice', 'thrice', 'half',
+  'third', 'quarter', 'dozen', 'double', 'triple',
+]);
+
+function count(re: RegExp, text: string, cap = CAP): number {
+  re.lastIndex = 0;
+  let n = 0;
+  while (n < cap && re.exec(text) !== null) n++;
+  return n;
+}
+
+export function structureSignals(task: string, tokens: readonly string[], priorTurns: number): StructureSignals {
+  let numberWords = 0;
+  for (const t of tokens) if (NUMBER_WORDS.has(t)) numberWords++;
+  return {
+    words: tokens.length,
+    fence: FENCE_RE.test(task),
+    codeLines: count(CODE_LINE_RE, task),
+    codeTokens: count(CODE_TOKEN_RE, task),
+    errorOutput: count(ERROR_RE, task, 4),
+    numbers: count(NUMBER_RE, task, 12) + numberWords,
+    mathOps: count(MATH_RE, task),
+    answerChoices: ANSWER_CHOICES_RE.test(task),
+    quantQuestion: QUANT_RE.test(task),
+    question: QUESTION_RE.test(task),
+    relations: count(RELATION_RE, task, 4),
+    priorTurns,
+  };
+}
+
+export interface StructureScores {
+  code: number;
+  reasoning: number;
+  conversation: number;
+  reasons: string[];
+}
+
+/** Scores the built-in categories from structure; the weights are documented inline. */
+export function structureScores(s: StructureSignals): StructureScores {
+  const out: StructureScores = { code: 0, reasoning: 0, conversation: 0, reasons: [] };
+  const add = (cat: 'code' | 'reasoning' | 'conversation', value: number, why: string) => {
+    if (value === 0) return;
+    out[cat] += value;
+    out.reasons.push(`${cat}:${why}`);
+  };
+  // Code: a fence is strong, each code-looking line adds, inline syntax adds a little, error output is C3.
+  if (s.fence) add('code', 2, 'code fence');
+  if (s.codeLines) add('code', Math.min(s.codeLines, 6) * 0.9, `code lines×${s.codeLines}`);
+  if (s.codeTokens) add('code', Math.min(s.codeTokens, 6) * 0.5, `code syntax×${s.codeTokens}`);
+  if (s.errorOutput) add('code', 1.5 + s.errorOutput * 0.5, `error output×${s.errorOutput}`);
+  const codeShaped = s.fence || s.codeLines >= 2;
+  // Reasoning: given numbers with a quantitative question, arithmetic and notation, answer choices.
+  // Numbers inside code do not count: code wins over reasoning (rule C4).
+  if (!codeShaped) {
+    if (s.quantQuestion && s.numbers >= 2) add('reasoning', 2.5, 'quantitative question over given numbers');
+    else if (s.quantQuestion && s.numbers === 1) add('reasoning', 0.75, 'quantitative question');
+    if (s.relations && s.numbers >= 2 && (s.question || s.quantQuestion)) {
+      add('reasoning', 1 + Math.min(s.relations, 3) * 0.25, `word problem (arithmetic relations×${s.relations})`);
+    }
+    if (s.numbers >= 3) add('reasoning', Math.min(s.numbers - 2, 4) * 0.3, `numbers×${s.numbers}`);
+    if (s.mathOps) add('reasoning', Math.min(s.mathOps, 4) * 0.7, `math notation×${s.mathOps}`);
+    if (s.answerChoices) add('reasoning', s.numbers >= 2 ? 2.5 : 1, 'answer choices');
+  }
+  // Conversation: very short turns and turns of an ongoing dialogue lean to conversation.
+  if (s.words > 0 && s.words <= 4 && !s.codeTokens && !s.numbers) add('conversation', 0.5, 'short turn');
+  if (s.priorTurns >= 2) add('conversation', 0.3, 'ongoing dialogue');
+  return out;
+}
