@@ -2,12 +2,14 @@
 import type { ProviderConfig } from '../config/gateway-config.ts';
 import { DEFAULT_CAPABILITIES, type ChatProvider, type ProviderType, type TargetCapabilities } from './chat-provider.ts';
 import { OpenAIProvider } from './openai-provider.ts';
+import { AnthropicProvider } from './anthropic-provider.ts';
 import { OllamaProvider } from './ollama-provider.ts';
 
 export type ProviderFactory = (config: ProviderConfig) => ChatProvider;
 
 const FACTORIES: Partial<Record<ProviderType, ProviderFactory>> = {
   openai: (config) => new OpenAIProvider(config),
+  anthropic: (config) => new AnthropicProvider(config),
   ollama: (config) => new OllamaProvider(config),
 };
 

@@ -1,0 +1,82 @@
+// Anthropic adapter on the official SDK: translation lives in ./anthropic/, this file wires it to the client.
+import Anthropic from '@anthropic-ai/sdk';
+import type { ChatCompletion, ChatCompletionChunk } from '../chat-types.ts';
+import type { ProviderConfig } from '../config/gateway-config.ts';
+import type { ChatProvider, ProviderCall } from './chat-provider.ts';
+import { createPooledFetch, type FetchLike } from './pooled-fetch.ts';
+import { ProviderError, abortedError } from './provider-error.ts';
+import { AnthropicStreamTranslator, type AnthropicStreamEvent } from './anthropic/anthropic-stream-translator.ts';
+import { mapAnthropicError } from './anthropic/map-anthropic-error.ts';
+import { toAnthropicRequest, type AnthropicRequestOptions } from './anthropic/to-anthropic-request.ts';
+import { toChatCompletion } from './anthropic/to-chat-completion.ts';
+
+export class AnthropicProvider implements ChatProvider {
+  readonly type = 'anthropic' as const;
+  readonly name: string;
+  readonly #client: Anthropic;
+  readonly #options: AnthropicRequestOptions;
+
+  constructor(config: ProviderConfig, fetchImpl: FetchLike = createPooledFetch()) {
+    this.name = config.name;
+    this.#options = { defaultMaxTokens: positiveInt(config.options.defaultMaxTokens) };
+    this.#client = new Anthropic({
+      // Both given explicitly so the SDK reads neither ANTHROPIC_* variables nor credential files itself.
+      apiKey: config.apiKey ?? 'not-needed',
+      baseURL: config.baseURL ?? 'https://api.anthropic.com',
+      defaultHeaders: config.headers,
+      fetch: fetchImpl as never,
+      // Retries and deadlines are the router's: a retry here would hide a failing target from its breaker.
+      maxRetries: 0,
+      timeout: 24 * 60 * 60 * 1000,
+    });
+  }
+
+  async complete({ model, request, signal }: ProviderCall): Promise<ChatCompletion> {
+    const body = toAnthropicRequest(request, model, this.#options);
+    let message: Anthropic.Message;
+    try {
+      message = await this.#client.messages.create(body as Anthropic.MessageCreateParamsNonStreaming, { signal });
+    } catch (error) {
+      throw mapAnthropicError(this.name, error, signal);
+    }
+    if (!message || !Array.isArray(message.content)) {
+      throw new ProviderError({ provider: this.name, kind: 'invalid-response', message: 'upstream answered without a message content array' });
+    }
+    return toChatCompletion(message);
+  }
+
+  async stream({ model, request, signal }: ProviderCall): Promise<AsyncIterable<ChatCompletionChunk>> {
+    const body = { ...toAnthropicRequest(request, model, this.#options), stream: true } as Anthropic.MessageCreateParamsStreaming;
+    let upstream: AsyncIterable<AnthropicStreamEvent>;
+    try {
+      // Resolves once the response headers are in: HTTP errors reject here, before any chunk.
+      upstream = await this.#client.messages.create(body, { signal });
+    } catch (error) {
+      throw mapAnthropicError(this.name, error, signal);
+    }
+    return translateStream(this.name, model, upstream, signal);
+  }
+}
+
+async function* translateStream(
+  provider: string,
+  model: string,
+  upstream: AsyncIterable<AnthropicStreamEvent>,
+  signal: AbortSignal,
+): AsyncGenerator<ChatCompletionChunk> {
+  const translator = new AnthropicStreamTranslator(provider, model);
+  try {
+    for await (const event of upstream) yield* translator.push(event);
+  } catch (error) {
+    throw mapAnthropicError(provider, error, signal, true);
+  }
+  if (translator.complete) return;
+  // The SDK ends its iterator quietly when the signal aborts; that is not a finished answer.
+  const aborted = abortedError(provider, signal, signal.reason);
+  if (aborted) throw aborted;
+  translator.end();
+}
+
+function positiveInt(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
+}
