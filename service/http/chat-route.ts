@@ -10,7 +10,8 @@ import { chainFailureError } from './chain-failure-response.ts';
 import { parseChatRequest } from './chat-request-schema.ts';
 import { HttpError } from './openai-error.ts';
 import { readJsonBody } from './read-json-body.ts';
-import { sseStream } from './sse-stream.ts';
+import { sendEventStream, sendJson } from './node-response.ts';
+import { sseEvents } from './sse-stream.ts';
 
 export interface ChatRouteDeps {
   router: ChatRouter;
@@ -41,24 +42,21 @@ export function chatRoute(deps: ChatRouteDeps) {
         const { target, attempts, value } = walked;
         const d = deadline;
         deadline = undefined; // released when the stream ends
-        return new Response(
-          sseStream({
-            opened: value,
-            tracker,
-            target: target.id,
-            attempts,
-            includeUsage: request.stream_options?.include_usage === true,
-            abortUpstream: () => d.abort('client closed the stream'),
-            onEnd: () => d.release(),
-          }),
-          { status: 200, headers: { ...headers, ...routed(target.id, attempts.length), 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' } },
-        );
+        const events = sseEvents({
+          opened: value,
+          tracker,
+          target: target.id,
+          attempts,
+          includeUsage: request.stream_options?.include_usage === true,
+          onEnd: () => d.release(),
+        });
+        return sendEventStream(c, events, { ...headers, ...routed(target.id, attempts.length) }, () => d.abort('client closed the stream'));
       }
 
       const { target, attempts, value } = await walk(() => deps.router.complete(plan, request, deadline!.signal), plan.classification.category, deadline, deps);
       tracker.firstByte();
       tracker.finish({ status: 200, outcome: 'ok', target: target.id, attempts, usage: value.usage });
-      return c.json(value, 200, { ...headers, ...routed(target.id, attempts.length) });
+      return sendJson(c, 200, value, { ...headers, ...routed(target.id, attempts.length) });
     } catch (error) {
       return failureResponse(c, error, tracker, headers);
     } finally {
@@ -98,5 +96,5 @@ function failureResponse(c: Context, error: unknown, tracker: RequestTracker, he
     error: httpError.message,
   });
   if (httpError.status === 500) console.error('[router] unexpected error', error);
-  return c.json(httpError.body(), httpError.status, { ...headers, 'x-router-attempts': String(attempts.length) });
+  return sendJson(c, httpError.status, httpError.body(), { ...headers, 'x-router-attempts': String(attempts.length) });
 }

@@ -22,10 +22,22 @@ export function createPooledFetch(dispatcher: Dispatcher = defaultAgent()): Fetc
       else if (value !== undefined) headers.set(name, value);
     }
     const empty = method === 'HEAD' || res.statusCode === 204 || res.statusCode === 304;
-    if (empty) res.body.resume();
-    const body = empty ? null : (Readable.toWeb(res.body) as ReadableStream<Uint8Array>);
-    return new Response(body, { status: res.statusCode, headers });
+    if (empty) {
+      res.body.resume();
+      return new Response(null, { status: res.statusCode, headers });
+    }
+    // Event streams are handed on as they arrive; anything else is read whole, which spares a
+    // Node-to-web stream bridge for every plain JSON answer.
+    const streaming = String(res.headers['content-type'] ?? '').includes('text/event-stream') || String(res.headers['content-type'] ?? '').includes('ndjson');
+    const body = streaming ? (Readable.toWeb(res.body) as ReadableStream<Uint8Array>) : await readWhole(res.body);
+    return new Response(body as BodyInit, { status: res.statusCode, headers });
   };
+}
+
+async function readWhole(body: Readable): Promise<Uint8Array> {
+  const parts: Buffer[] = [];
+  for await (const part of body) parts.push(part as Buffer);
+  return parts.length === 1 ? parts[0] : Buffer.concat(parts);
 }
 
 let shared: Agent | undefined;

@@ -1,0 +1,65 @@
+// Writes answers straight to Node's ServerResponse when the server is @hono/node-server: a
+// WHATWG Response per answer (and a web stream per SSE) is most of the adapter's cost.
+import type { ServerResponse } from 'node:http';
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
+
+function outgoingOf(c: Context): ServerResponse | undefined {
+  return (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+}
+
+export function sendJson(c: Context, status: number, body: unknown, headers: Record<string, string>): Response {
+  const outgoing = outgoingOf(c);
+  const json = JSON.stringify(body);
+  if (!outgoing) return c.json(body, status as ContentfulStatusCode, headers);
+  outgoing.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });
+  outgoing.end(json);
+  return RESPONSE_ALREADY_SENT;
+}
+
+/**
+ * Sends SSE events as they come, respecting backpressure. When the client goes away the
+ * generator is closed (its finally block records the request) and `onClientClose` stops the upstream.
+ */
+export function sendEventStream(c: Context, events: AsyncGenerator<string>, headers: Record<string, string>, onClientClose: () => void): Response {
+  const sseHeaders = { ...headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' };
+  const outgoing = outgoingOf(c);
+  if (!outgoing) return webEventStream(events, sseHeaders, onClientClose);
+
+  outgoing.writeHead(200, sseHeaders);
+  let clientGone = false;
+  outgoing.on('close', () => {
+    if (outgoing.writableFinished) return;
+    clientGone = true;
+    onClientClose();
+    void events.return(undefined);
+  });
+  void (async () => {
+    try {
+      for await (const event of events) {
+        if (clientGone) break;
+        if (!outgoing.write(event)) await new Promise<void>((resolve) => { outgoing.once('drain', resolve); outgoing.once('close', resolve); });
+      }
+    } finally {
+      if (!clientGone) outgoing.end();
+    }
+  })();
+  return RESPONSE_ALREADY_SENT;
+}
+
+function webEventStream(events: AsyncGenerator<string>, headers: Record<string, string>, onClientClose: () => void): Response {
+  const encoder = new TextEncoder();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await events.next();
+      if (next.done) controller.close();
+      else controller.enqueue(encoder.encode(next.value));
+    },
+    async cancel() {
+      onClientClose();
+      await events.return(undefined);
+    },
+  });
+  return new Response(body, { status: 200, headers });
+}
