@@ -2,6 +2,7 @@
 import type { ProviderConfig } from '../config/gateway-config.ts';
 import { DEFAULT_CAPABILITIES, type ChatProvider, type ProviderType, type TargetCapabilities } from './chat-provider.ts';
 import { OpenAIProvider } from './openai-provider.ts';
+import { GoogleProvider } from './google-provider.ts';
 import { AnthropicProvider } from './anthropic-provider.ts';
 import { OllamaProvider } from './ollama-provider.ts';
 
@@ -9,6 +10,7 @@ export type ProviderFactory = (config: ProviderConfig) => ChatProvider;
 
 const FACTORIES: Partial<Record<ProviderType, ProviderFactory>> = {
   openai: (config) => new OpenAIProvider(config),
+  google: (config) => new GoogleProvider(config),
   anthropic: (config) => new AnthropicProvider(config),
   ollama: (config) => new OllamaProvider(config),
 };
