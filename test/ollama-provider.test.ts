@@ -6,9 +6,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import OpenAI from 'openai';
-import { OllamaProvider } from '../service/providers/ollama-provider.ts';
-import { ProviderError } from '../service/providers/provider-error.ts';
-import type { ProviderConfig } from '../service/config/gateway-config.ts';
 import { startFakeOllama, type FakeOllama } from './support/fake-ollama-upstream.ts';
 import { startFakeOpenAI, type FakeUpstream } from './support/fake-openai-upstream.ts';
 import { startGateway, type RunningGateway } from './support/start-gateway.ts';
@@ -281,65 +278,6 @@ describe('Ollama errors through the gateway', () => {
     controller.abort();
     const hung = ollama.requests.slice(before).find((r) => r.body.model === 'hang')!;
     await until(() => hung.closedEarly);
-  });
-});
-
-describe('the adapter on its own', () => {
-  const config = (baseURL: string): ProviderConfig => ({ name: 'ollama', type: 'ollama', baseURL, apiKey: undefined, configured: true, envHint: [], headers: {}, options: {} });
-  const request = { model: 'x', messages: [{ role: 'user' as const, content: 'hi' }] };
-
-  it('aborts a non-streamed call: the HTTP request is closed and the error is kind aborted', async () => {
-    const adapter = new OllamaProvider(config(ollama.url));
-    const controller = new AbortController();
-    const before = ollama.requests.length;
-    const pending = adapter.complete({ model: 'hang', request, signal: controller.signal });
-    await until(() => ollama.requests.length > before);
-    controller.abort();
-    await expect(pending).rejects.toMatchObject({ name: 'ProviderError', kind: 'aborted' });
-    await until(() => ollama.requests[before].closedEarly);
-  });
-
-  it('aborts a stream mid-way: iteration throws kind aborted and the connection closes', async () => {
-    const adapter = new OllamaProvider(config(ollama.url));
-    const controller = new AbortController();
-    const before = ollama.requests.length;
-    const chunks = await adapter.stream({ model: 'hang', request, signal: controller.signal });
-    const seen: string[] = [];
-    const reading = (async () => {
-      for await (const c of chunks) {
-        seen.push(c.choices[0]?.delta?.content ?? '');
-        if (seen.length === 2) controller.abort();
-      }
-    })();
-    await expect(reading).rejects.toMatchObject({ kind: 'aborted' });
-    expect(seen).toEqual(['', 'Partial ']);
-    await until(() => ollama.requests[before].closedEarly);
-  });
-
-  it('closes the connection when the reader stops early', async () => {
-    const adapter = new OllamaProvider(config(ollama.url));
-    const before = ollama.requests.length;
-    const chunks = await adapter.stream({ model: 'hang', request, signal: new AbortController().signal });
-    for await (const c of chunks) if (c.choices[0]?.delta?.content) break;
-    await until(() => ollama.requests[before].closedEarly);
-  });
-
-  it('rejects stream() itself on an HTTP error, with retry-after kept', async () => {
-    const adapter = new OllamaProvider(config(ollama.url));
-    const error = await adapter.stream({ model: 'error:503', request, signal: new AbortController().signal }).catch((e) => e);
-    expect(error).toBeInstanceOf(ProviderError);
-    expect(error).toMatchObject({ kind: 'http', status: 503, retryAfterMs: 2000, message: 'fake ollama error 503' });
-  });
-
-  it('maps a refused connection to kind network', async () => {
-    const adapter = new OllamaProvider(config(`http://127.0.0.1:${deadPort}`));
-    await expect(adapter.complete({ model: 'm', request, signal: new AbortController().signal })).rejects.toMatchObject({ kind: 'network', message: expect.stringContaining('ECONNREFUSED') });
-  });
-
-  it('lists installed models from /api/tags', async () => {
-    const adapter = new OllamaProvider(config(ollama.url));
-    expect(await adapter.listModels(new AbortController().signal)).toEqual(['llama3.2:latest', 'qwen2.5-coder:7b']);
-    expect(lastOllamaRequest()).toMatchObject({ method: 'GET', path: '/api/tags' });
   });
 });
 

@@ -50,6 +50,7 @@ export async function startFakeOllama(): Promise<FakeOllama> {
       if (!res.writableFinished) record.closedEarly = true;
     });
     if (req.method === 'GET' && req.url === '/api/tags') return sendJson(res, 200, tags());
+    if (req.method === 'POST' && req.url === '/api/show') return sendJson(res, 200, show(record.body.model));
     if (req.method !== 'POST' || req.url !== '/api/chat') return sendJson(res, 404, { error: `unknown path ${req.method} ${req.url}` });
     await respond(record.body, res);
   });
@@ -134,6 +135,11 @@ function counters() {
 function tags() {
   const model = (name: string, family: string) => ({ name, model: name, modified_at: '2025-05-04T17:37:44.706015396-07:00', size: 2019393189, digest: 'a80c4f17acd55265feec403c7aef86be0c25983ab279d83f3bcd3abbcb5b8b72', details: { parent_model: '', format: 'gguf', family, families: [family], parameter_size: '3.2B', quantization_level: 'Q4_K_M' } });
   return { models: [model('llama3.2:latest', 'llama'), model('qwen2.5-coder:7b', 'qwen2')] };
+}
+
+function show(model: string) {
+  const capabilities = ['completion', ...(model.startsWith('no-tools') ? [] : ['tools']), ...(model.includes('vision') ? ['vision'] : [])];
+  return { modelfile: '', parameters: '', template: '{{ .Prompt }}', details: { family: 'llama' }, model_info: { 'general.architecture': 'llama', 'llama.context_length': 131072 }, capabilities };
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
