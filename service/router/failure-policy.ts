@@ -28,7 +28,15 @@ export function isContextLengthError(error: ProviderError): boolean {
   );
 }
 
-/** Errors that say nothing about the target's health are not counted by its breaker. */
+/**
+ * Errors that say nothing about the target's health are not counted by its breaker: the client
+ * leaving, a malformed request, and a model that cannot take this request's input (a 501
+ * `unsupported`, e.g. tools sent to an Ollama model without tool support) — the target is
+ * fine for other requests.
+ */
 export function isBreakerNeutral(error: unknown): boolean {
-  return error instanceof ProviderError && (error.kind === 'aborted' || (error.isRequestError && !isContextLengthError(error)));
+  if (!(error instanceof ProviderError)) return false;
+  if (error.kind === 'aborted') return true;
+  if (error.status === 501 && error.type === 'unsupported') return true;
+  return error.isRequestError && !isContextLengthError(error);
 }
