@@ -1,7 +1,7 @@
 // Keyword classifier: synchronous, allocation-light scoring of a request's task text.
 //
 // Score of a category = weighted keyword terms found in the task text
-//                     + historyWeight × (terms + structure) of the earlier turns
+//                     + historyWeight × (terms + structure) of the earlier turns, capped at historyCap
 //                     + systemWeight × terms found in the leading slice of the system prompt
 //                       (only when the task itself carried a signal, capped, and never for agent-wrapped
 //                       requests, whose system prompt is framework boilerplate: it never decides alone)
@@ -33,8 +33,10 @@ export interface KeywordClassifierSettings {
   defaultCategory?: string;
   /** Starting score of the default category. Default 1.25 (one weak keyword does not beat it). */
   minScore?: number;
-  /** Factor for terms found in earlier turns. Default 0.5. */
+  /** Factor for terms and structure found in earlier turns. Default 0.5. */
   historyWeight?: number;
+  /** Most the earlier turns add to one category, so the final turn's own signal leads. Default 2. */
+  historyCap?: number;
   /** Factor for terms found in the system prompt slice. Default 0.15, capped at systemCap per category. */
   systemWeight?: number;
   systemCap?: number;
@@ -56,6 +58,7 @@ export interface ResolvedKeywordSettings {
   defaultCategory: string;
   minScore: number;
   historyWeight: number;
+  historyCap: number;
   systemWeight: number;
   systemCap: number;
   confidenceScale: number;
@@ -72,6 +75,7 @@ export const DEFAULT_KEYWORD_SETTINGS: ResolvedKeywordSettings = {
   defaultCategory: 'conversation',
   minScore: 1.25,
   historyWeight: 0.5,
+  historyCap: 2,
   systemWeight: 0.15,
   systemCap: 0.5,
   confidenceScale: 2,
@@ -179,7 +183,7 @@ export class KeywordClassifier implements Classifier {
       }
       for (let i = 0; i < n; i++) {
         if (i === toolsIdx) continue;
-        scores[i] += hist[i];
+        scores[i] += Math.min(hist[i], s.historyCap);
         for (const r of histWhy[i]) why[i].push(`history:${r}`);
       }
     }

@@ -157,12 +157,16 @@ export function compileRules(categories: readonly CategoryDefinition[]): Compile
 
 /**
  * Keywords a category competes with. A category defined without keywords (an operator's custom one)
- * falls back to the content words of its description, at half weight.
+ * falls back to the content words of its description (singular form, plurals matched), weight 1.
  */
 function keywordsOf(category: CategoryDefinition): Array<string | KeywordRule> {
   if (Array.isArray(category.keywords) && category.keywords.length) return category.keywords;
-  const words = new Set(tokenize(category.description ?? '').filter((w) => w.length > 3 && !DESCRIPTION_STOP.has(w)));
-  return [...words].map((term) => ({ term, weight: 0.5 }));
+  const words = new Set<string>();
+  for (const w of tokenize(category.description ?? '')) {
+    if (w.length <= 3 || DESCRIPTION_STOP.has(w) || !/^[a-z]+$/.test(w)) continue;
+    words.add(w.endsWith('ies') ? `${w.slice(0, -3)}y` : w.endsWith('s') && !w.endsWith('ss') ? w.slice(0, -1) : w);
+  }
+  return [...words].map((term) => ({ term, weight: 1 }));
 }
 
 const DESCRIPTION_STOP = new Set([

@@ -14,11 +14,12 @@
 //                    count, so an agent's broad tool set rarely matches a plain task;
 //                 5. an action verb (the `tools` category's keywords) aimed at a concrete target in
 //                    the environment (a path, file name, URL, `command`, "npm test", "the repo") reaches
-//                    `actionThreshold`; only the imperative lead of the task is read for the verb.
+//                    `actionThreshold`; only the imperative lead of the task is read for the verb. For a
+//                    small non-agent tool set the verb also adds half its weight to the overlap.
 //               Otherwise the request gets its task's category.
 import type { ChatRequest } from '../chat-types.ts';
 import type { TaskText } from './task-text.ts';
-import { stem, vocabFor } from './tool-vocab.ts';
+import { PREFIX_LEN, stem, vocabFor } from './tool-vocab.ts';
 import type { ToolInfo, ToolVocab } from './tool-vocab.ts';
 
 export type ToolsPolicy = 'intent' | 'present';
@@ -135,10 +136,17 @@ export function assessToolIntent(
       const s = stem(part);
       if (seen.has(s)) continue;
       seen.add(s);
-      const hits = vocab.index.get(s);
-      if (!hits) continue;
+      const exact = vocab.index.get(s);
+      const byPrefix = s.length >= PREFIX_LEN ? vocab.prefixIndex.get(s.slice(0, PREFIX_LEN)) : undefined;
+      if (!exact && !byPrefix) continue;
       matched.push(s);
-      for (const [i, w] of hits) perTool[i] += w;
+      if (exact) for (const [i, w] of exact) perTool[i] += w;
+      if (byPrefix) {
+        for (const [i, w] of byPrefix) {
+          const e = exact?.get(i) ?? 0;
+          if (w > e) perTool[i] += w - e;
+        }
+      }
       for (const i of vocab.nameIndex.get(s) ?? []) nameHits[i]++;
     }
   }
@@ -153,15 +161,19 @@ export function assessToolIntent(
     else if (v > second) second = v;
   }
   const overlap = best + second / 2;
+  // An action verb leading the task counts in full when aimed at a concrete target; for a client's
+  // small, request-specific tool set it counts half without one ("Book a table for two tonight").
   const target = TARGET_RE.test(task.task) || ENV_TARGET_RE.test(task.task);
-  const action = target ? actionScore : 0;
+  const fewTools = tools.length <= 4 && !task.agentWrapped;
+  const action = target ? actionScore : fewTools ? actionScore / 2 : 0;
+  const threshold = overlapThresholdFor(tools.length, task.agentWrapped, settings);
   const score = Math.round((overlap + action) * 1000) / 1000;
   const reasons: string[] = [];
   if (matched.length) reasons.push(`tools:overlap ${overlap.toFixed(2)} (${matched.slice(0, 6).join(', ')})`);
-  if (action) reasons.push(`tools:action on a concrete target (${actionTerms.slice(0, 4).join(', ')})`);
-  const threshold = overlapThresholdFor(tools.length, task.agentWrapped, settings);
-  if (overlap >= threshold || action >= settings.actionThreshold) {
-    const margin = Math.max(overlap - threshold, action - settings.actionThreshold);
+  if (action) reasons.push(`tools:action ${target ? 'on a concrete target' : 'for the offered tools'} (${actionTerms.slice(0, 4).join(', ')})`);
+  const byTarget = target && action >= settings.actionThreshold;
+  if (byTarget || overlap + action >= threshold) {
+    const margin = Math.max(overlap + action - threshold, byTarget ? action - settings.actionThreshold : 0);
     return { offered: true, isTools: true, score, confidence: Math.min(0.95, 0.5 + margin / 4), reasons };
   }
   return { offered: true, isTools: false, score, confidence: 0, reasons };

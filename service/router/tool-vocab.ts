@@ -39,7 +39,7 @@ export const GENERIC = new Set(
   write read edit create update delete add remove change check function functions tool tools method
   methods code single multiple otherwise including include includes containing contain contains supported
   support then than long short large small full partial exact directly alone end start stop via per within
-  after before during through across about above below again already still yet own non empty unique
+  after before during between among through across about above below again already still yet own non empty unique
   final original several next last order follow group join mark limit require turn stay line pass open
   close keep hold bring send move place point part side kind sort form level state status mode step
   describe enable disable allow apply handle manage perform execute available possible able similar
@@ -52,6 +52,11 @@ export const GENERIC = new Set(
 export interface ToolVocab {
   /** stem → per-tool weights (index → weight); max over name/description for one tool. */
   index: Map<string, Map<number, number>>;
+  /**
+   * First PREFIX_LEN letters of longer stems → per-tool weights × 0.8: matches a verb with its noun
+   * (convert/conversion, reserve/reservation, predict/prediction) when the exact stem misses.
+   */
+  prefixIndex: Map<string, Map<number, number>>;
   /** Whole tool names (lower case) → tool index; used for explicit mentions. */
   names: Map<string, number>;
   toolNames: string[];
@@ -76,15 +81,22 @@ function firstSentence(description: string, max: number): string {
   return end > 0 ? head.slice(0, end) : head;
 }
 
+export const PREFIX_LEN = 6;
+
+function raise(map: Map<string, Map<number, number>>, key: string, tool: number, weight: number): void {
+  let perTool = map.get(key);
+  if (!perTool) map.set(key, (perTool = new Map()));
+  if ((perTool.get(tool) ?? 0) < weight) perTool.set(tool, weight);
+}
+
 function buildVocab(tools: readonly ToolInfo[], maxDescriptionChars: number): ToolVocab {
-  const vocab: ToolVocab = { index: new Map(), names: new Map(), toolNames: tools.map((t) => t.name), nameParts: [], nameIndex: new Map() };
+  const vocab: ToolVocab = { index: new Map(), prefixIndex: new Map(), names: new Map(), toolNames: tools.map((t) => t.name), nameParts: [], nameIndex: new Map() };
   tools.forEach((tool, i) => {
     if (tool.name) vocab.names.set(tool.name.toLowerCase(), i);
     const put = (s: string, weight: number, inName: boolean) => {
       if (s.length < 2 || (!inName && (s.length < 3 || GENERIC.has(s))) || /^\d+$/.test(s)) return;
-      let perTool = vocab.index.get(s);
-      if (!perTool) vocab.index.set(s, (perTool = new Map()));
-      if ((perTool.get(i) ?? 0) < weight) perTool.set(i, weight);
+      raise(vocab.index, s, i, weight);
+      if (s.length >= PREFIX_LEN && !(inName && GENERIC.has(s))) raise(vocab.prefixIndex, s.slice(0, PREFIX_LEN), i, weight * 0.8);
       if (inName) {
         const list = vocab.nameIndex.get(s);
         if (!list) vocab.nameIndex.set(s, [i]);
