@@ -164,7 +164,7 @@ describe('Gemini through the gateway', () => {
     if (files.length === 0) return console.warn('[google e2e] /work/shared/fixtures/openclaw absent: OpenClaw request check skipped');
     for (const file of files) {
       const body = JSON.parse(readFileSync(path.join(dir, file), 'utf8'));
-      const out = await collect(await client.chat.completions.create({ ...body, model: 'gemini/text:done' }));
+      const out = await collect(await client.chat.completions.create({ ...body, model: 'gemini/text:done', stream: true } as OpenAI.ChatCompletionCreateParamsStreaming));
       expect(out.text, file).toBe('done');
       const sent = google.requests.at(-1)!.body;
       expect(sent.tools[0].functionDeclarations.map((d: any) => d.name)).toEqual(body.tools.map((t: any) => t.function.name));

@@ -109,7 +109,7 @@ describe.skipIf(!fixturesPresent)('Gemini fixtures through the gateway', () => {
       const body = { ...request, model: 'router/conversation', stream: fixture.stream, ...(fixture.stream ? { stream_options: { include_usage: true } } : {}) };
       const { data, response } = await client.chat.completions.create(body as never).withResponse();
       expect(response.headers.get('x-router-model')).toBe(`${PROVIDER}/${fixture.name}`);
-      const got = fixture.stream ? await collect(data as AsyncIterable<OpenAI.ChatCompletionChunk>) : fromCompletion(data as OpenAI.ChatCompletion);
+      const got = fixture.stream ? await collect(data as unknown as AsyncIterable<OpenAI.ChatCompletionChunk>) : fromCompletion(data as OpenAI.ChatCompletion);
       const expected = EXPECTED[fixture.name] ?? { finish: got.finish ?? 'missing' };
       expect(got.finish).toBe(expected.finish);
       if (expected.text !== undefined) expect(got.text).toBe(expected.text);
