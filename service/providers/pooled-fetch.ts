@@ -16,11 +16,7 @@ export function createPooledFetch(dispatcher: Dispatcher = defaultAgent()): Fetc
       signal: init.signal ?? undefined,
       dispatcher,
     });
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(res.headers)) {
-      if (Array.isArray(value)) for (const v of value) headers.append(name, v);
-      else if (value !== undefined) headers.set(name, value);
-    }
+    const headers = responseHeaders(res.headers);
     const empty = method === 'HEAD' || res.statusCode === 204 || res.statusCode === 304;
     if (empty) {
       res.body.resume();
@@ -29,15 +25,19 @@ export function createPooledFetch(dispatcher: Dispatcher = defaultAgent()): Fetc
     // Event streams are handed on as they arrive; anything else is read whole, which spares a
     // Node-to-web stream bridge for every plain JSON answer.
     const streaming = String(res.headers['content-type'] ?? '').includes('text/event-stream') || String(res.headers['content-type'] ?? '').includes('ndjson');
-    const body = streaming ? (Readable.toWeb(res.body) as ReadableStream<Uint8Array>) : await readWhole(res.body);
+    const body = streaming ? (Readable.toWeb(res.body) as ReadableStream<Uint8Array>) : await res.body.bytes();
     return new Response(body as BodyInit, { status: res.statusCode, headers });
   };
 }
 
-async function readWhole(body: Readable): Promise<Uint8Array> {
-  const parts: Buffer[] = [];
-  for await (const part of body) parts.push(part as Buffer);
-  return parts.length === 1 ? parts[0] : Buffer.concat(parts);
+/** A header record in one pass; repeated headers are joined as HTTP allows (set-cookie never matters to a chat API). */
+function responseHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name in raw) {
+    const value = raw[name];
+    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
 }
 
 let shared: Agent | undefined;
@@ -50,7 +50,11 @@ function defaultAgent(): Agent {
 
 function headerRecord(headers: HeadersInit | undefined): Record<string, string> {
   if (!headers) return {};
-  if (headers instanceof Headers) return Object.fromEntries(headers.entries());
+  if (headers instanceof Headers) {
+    const out: Record<string, string> = {};
+    headers.forEach((value, name) => (out[name] = value));
+    return out;
+  }
   if (Array.isArray(headers)) return Object.fromEntries(headers);
   return headers as Record<string, string>;
 }
