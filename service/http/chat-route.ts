@@ -30,7 +30,7 @@ export function chatRoute(deps: ChatRouteDeps) {
       const request = parseChatRequest(await readJsonBody(c, deps.maxBodyBytes));
       if (request instanceof HttpError) throw request;
       const stream = request.stream === true;
-      tracker.describe(request.model, stream);
+      tracker.describe(request);
 
       const plan = await deps.router.plan(request);
       tracker.classified(plan.classification);
@@ -55,7 +55,7 @@ export function chatRoute(deps: ChatRouteDeps) {
 
       const { target, attempts, value } = await walk(() => deps.router.complete(plan, request, deadline!.signal), plan.classification.category, deadline, deps);
       tracker.firstByte();
-      tracker.finish({ status: 200, outcome: 'ok', target: target.id, attempts, usage: value.usage });
+      tracker.finish({ status: 200, outcome: 'ok', target: target.id, attempts, usage: value.usage, completion: value });
       return sendJson(c, 200, value, { ...headers, ...routed(target.id, attempts.length) });
     } catch (error) {
       return failureResponse(c, error, tracker, headers);

@@ -25,6 +25,7 @@ export async function* sseEvents(ctx: SseContext): AsyncGenerator<string> {
 
   const encode = (chunk: ChatCompletionChunk): string | null => {
     if (chunk.usage) usage = chunk.usage;
+    tracker.countOutput(chunk);
     if (!ctx.includeUsage) {
       if (chunk.choices.length === 0 && chunk.usage) return null;
       if ('usage' in chunk) delete chunk.usage;

@@ -1,9 +1,10 @@
 // Follows one client request from arrival to its last byte and turns it into a log row.
-import type { Usage } from '../chat-types.ts';
+import type { ChatCompletion, ChatCompletionChunk, ChatRequest, Usage } from '../chat-types.ts';
 import type { RequestLog } from '../store/request-log.ts';
 import type { Attempt } from './chain-walker.ts';
 import type { Classification } from './category.ts';
 import type { PriceTable } from './price-table.ts';
+import { chunkOutputChars, completionOutputChars, estimateUsage } from './usage-estimate.ts';
 
 export interface TrackerInit {
   id: string;
@@ -18,6 +19,8 @@ export interface Finish {
   target?: string | null;
   attempts?: Attempt[];
   usage?: Usage | null;
+  /** A non-streamed answer, read only when it reported no usage. */
+  completion?: ChatCompletion;
   error?: string | null;
 }
 
@@ -31,6 +34,8 @@ export class RequestTracker {
   #ttfb: number | null = null;
   #classification: Classification | null = null;
   #done = false;
+  #request: ChatRequest | undefined;
+  #outputChars = 0;
 
   constructor(log: RequestLog, prices: PriceTable, init: TrackerInit) {
     this.id = init.id;
@@ -40,9 +45,15 @@ export class RequestTracker {
   }
 
   /** Filled in once the body is read; a request rejected before that is still recorded. */
-  describe(requestedModel: string, stream: boolean): void {
-    this.#init.requestedModel = requestedModel;
-    this.#init.stream = stream;
+  describe(request: ChatRequest): void {
+    this.#request = request;
+    this.#init.requestedModel = request.model;
+    this.#init.stream = request.stream === true;
+  }
+
+  /** Counts a streamed chunk's output, for the estimate when the stream ends without usage. */
+  countOutput(chunk: ChatCompletionChunk): void {
+    this.#outputChars += chunkOutputChars(chunk);
   }
 
   classified(classification: Classification): void {
@@ -58,8 +69,11 @@ export class RequestTracker {
     if (this.#done) return;
     this.#done = true;
     const target = f.target ?? null;
-    const usage = f.usage ?? null;
-    const cost = target ? this.#prices.cost(target, usage) : { usd: null, source: 'none' as const };
+    const answered = target !== null && (f.outcome === 'ok' || f.outcome === 'partial');
+    const estimated = answered && !f.usage;
+    const usage = estimated ? estimateUsage(this.#request, f.completion ? completionOutputChars(f.completion) : this.#outputChars) : (f.usage ?? null);
+    const priced = target ? this.#prices.cost(target, usage) : { usd: null, source: 'none' as const };
+    const cost = estimated && priced.source === 'pricing' ? { usd: priced.usd, source: 'estimated' as const } : priced;
     this.#log.add({
       id: this.id,
       ts: this.#ts,
@@ -80,6 +94,7 @@ export class RequestTracker {
       costSource: cost.source,
       stream: this.#init.stream,
       userAgent: this.#init.userAgent,
+      usageEstimated: estimated,
       error: f.error ?? null,
     });
   }

@@ -49,6 +49,7 @@ const MIGRATIONS: string[] = [
      old_value TEXT,
      new_value TEXT
    );`,
+  `ALTER TABLE requests ADD COLUMN usage_estimated INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 export function openDatabase(file: string): Db {

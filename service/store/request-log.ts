@@ -32,6 +32,8 @@ export interface RequestRecord {
   /** upstream | pricing | estimated | unpriced | none */
   costSource: string;
   stream: boolean;
+  /** Tokens were estimated from text length because the upstream reported no usage. */
+  usageEstimated: boolean;
   userAgent: string | null;
   error: string | null;
 }
@@ -46,8 +48,8 @@ export class RequestLog {
     this.#db = db;
     this.#insert = db.prepare(
       `INSERT OR REPLACE INTO requests (id, ts, category, classifier_method, requested_model, target, status, outcome, attempts, attempt_count,
-         total_ms, ttfb_ms, prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost_usd, cost_source, stream, user_agent, error)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         total_ms, ttfb_ms, prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost_usd, cost_source, stream, user_agent, error, usage_estimated)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.#timer = setInterval(() => this.flush(), flushIntervalMs);
     this.#timer.unref();
@@ -71,7 +73,7 @@ export class RequestLog {
         // Positional parameters: binding by name costs a lookup per column per row.
         this.#insert.run(
           r.id, r.ts, r.category, r.classifierMethod, r.requestedModel, r.target, r.status, r.outcome, JSON.stringify(r.attempts), r.attempts.length,
-          r.totalMs, r.ttfbMs, r.promptTokens, r.completionTokens, r.cachedTokens, r.reasoningTokens, r.costUsd, r.costSource, r.stream ? 1 : 0, r.userAgent, r.error,
+          r.totalMs, r.ttfbMs, r.promptTokens, r.completionTokens, r.cachedTokens, r.reasoningTokens, r.costUsd, r.costSource, r.stream ? 1 : 0, r.userAgent, r.error, r.usageEstimated ? 1 : 0,
         );
       }
     })(batch);

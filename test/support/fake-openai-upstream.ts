@@ -31,6 +31,7 @@ export interface FakeUpstream {
  *   cut-mid-stream          SSE content, then the socket is destroyed
  *   empty                   a completion with empty content
  *   malformed               200 with a body that is not JSON
+ *   nousage                 answers text but reports no usage (as some OpenAI-compatible hosts do)
  */
 export async function startFakeOpenAI(options: { pathPrefix?: string } = {}): Promise<FakeUpstream> {
   const prefix = options.pathPrefix ?? '/v1';
@@ -89,7 +90,7 @@ async function respond(body: Record<string, any>, res: ServerResponse): Promise<
       created: 1754693440,
       model,
       choices: [{ index: 0, message, logprobs: null, finish_reason: answer.toolCall ? 'tool_calls' : 'stop' }],
-      usage: usage(),
+      ...(kind === 'nousage' ? {} : { usage: usage() }),
       service_tier: 'default',
       system_fingerprint: 'fp_fake',
     }),
@@ -147,7 +148,7 @@ async function streamAnswer(res: ServerResponse, model: string, answer: Answer, 
     }
     send([{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }]);
   }
-  if (includeUsage) res.write(`data: ${JSON.stringify({ ...base, choices: [], usage: usage() })}\n\n`);
+  if (includeUsage && kind !== 'nousage') res.write(`data: ${JSON.stringify({ ...base, choices: [], usage: usage() })}\n\n`);
   res.end('data: [DONE]\n\n');
 }
 

@@ -30,6 +30,8 @@ export interface StartOptions {
   overrides?: GatewayOverrides;
   /** Reuse a folder (and its database) from an earlier run. */
   dir?: string;
+  /** Extra pricing files (provider → models), added to the real pricing/ folder's. */
+  pricing?: Record<string, Record<string, { input: number; cached_input?: number; output: number }>>;
 }
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -43,7 +45,13 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
     if (options.chains?.[category.name]) category.chain = options.chains[category.name];
     writeFileSync(path.join(categoriesDir, file), JSON.stringify(category));
   }
-  const env: Record<string, string> = { ROUTER_DB: path.join(dir, 'router.db'), ROUTER_CATEGORIES_DIR: categoriesDir, ...options.env };
+  const pricingDir = path.join(dir, 'pricing');
+  mkdirSync(pricingDir, { recursive: true });
+  for (const file of readdirSync(path.join(ROOT, 'pricing'))) writeFileSync(path.join(pricingDir, file), readFileSync(path.join(ROOT, 'pricing', file)));
+  for (const [provider, models] of Object.entries(options.pricing ?? {})) {
+    writeFileSync(path.join(pricingDir, `${provider}.json`), JSON.stringify({ provider, source: 'test', updated: '2026-11-22', models }));
+  }
+  const env: Record<string, string> = { ROUTER_DB: path.join(dir, 'router.db'), ROUTER_CATEGORIES_DIR: categoriesDir, ROUTER_PRICING_DIR: pricingDir, ...options.env };
   if (options.routerConfig) {
     writeFileSync(path.join(dir, 'router-config.json'), JSON.stringify(options.routerConfig));
     env.ROUTER_CONFIG = path.join(dir, 'router-config.json');
