@@ -19,7 +19,7 @@ import {
   compileBoilerplate, DEFAULT_BOILERPLATE_PATTERNS, DEFAULT_TASK_TEXT_LIMITS, extractTaskText,
 } from './task-text.ts';
 import type { TaskText, TaskTextLimits } from './task-text.ts';
-import { assessToolIntent, DEFAULT_TOOL_INTENT_SETTINGS } from './tool-intent.ts';
+import { assessToolIntent, decisiveToolIntent, DEFAULT_TOOL_INTENT_SETTINGS, hasTools } from './tool-intent.ts';
 import type { ToolIntentSettings, ToolsPolicy } from './tool-intent.ts';
 
 export type { ToolsPolicy } from './tool-intent.ts';
@@ -88,9 +88,6 @@ export const DEFAULT_KEYWORD_SETTINGS: ResolvedKeywordSettings = {
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
-const hasTools = (r: ChatRequest) =>
-  (Array.isArray(r.tools) && r.tools.length > 0) || (Array.isArray(r.functions) && r.functions.length > 0);
-
 const POLITE = new Set(['please', 'can', 'could', 'would', 'will', 'you', 'kindly', 'now', 'then', 'first', 'and', 'also', 'go', 'ahead', 'just', 'i', 'need', 'want', 'to', 'me', 'help', 'us', 'let', "let's", 'hey', 'ok', 'okay']);
 
 /** The first few tokens after politeness ("please", "can you", "I need you to"), where an imperative verb sits. */
@@ -136,9 +133,16 @@ export class KeywordClassifier implements Classifier {
     if (n === 0) return { category: s.defaultCategory, method: 'keyword', confidence: 0, scores: {}, reasons: ['no categories'] };
     const rules = compiledRulesFor(categories);
     const task = this.taskText(request);
-    const taskTokens = tokenize(task.task);
     const idx = (name: string) => rules.names.indexOf(name);
     const toolsIdx = idx('tools');
+    // A tool loop, a forced tool_choice or policy 'present' decide without reading the task.
+    const decided = toolsIdx >= 0 ? decisiveToolIntent(request, task, this.settings.toolsPolicy) : null;
+    if (decided) {
+      const out: Record<string, number> = {};
+      categories.forEach((c, i) => { out[c.name] = i === toolsIdx ? decided.score : 0; });
+      return { category: 'tools', method: 'keyword', confidence: 1, scores: out, reasons: decided.reasons };
+    }
+    const taskTokens = tokenize(task.task);
 
     const scores = new Float64Array(n);
     const why: string[][] = Array.from({ length: n }, () => []);
@@ -173,7 +177,8 @@ export class KeywordClassifier implements Classifier {
       const histWhy: string[][] = Array.from({ length: n }, () => []);
       const histTokens = tokenize(task.history);
       scoreText(rules, histTokens, null, hist, s.historyWeight, histWhy);
-      const histStructure = structureScores(structureSignals(task.history, histTokens, 0));
+      const recent = task.history.length > 600 ? task.history.slice(-600) : task.history;
+      const histStructure = structureScores(structureSignals(recent, recent === task.history ? histTokens : tokenize(recent), 0));
       for (const name of ['code', 'reasoning', 'conversation'] as const) {
         const i = idx(name);
         if (i >= 0 && histStructure[name] > 0) {

@@ -43,25 +43,23 @@ export interface CompiledRules {
   termCount: number;
   /** First-token spelling → terms starting with it. */
   index: Map<string, CompiledTerm[]>;
-  /** First-token prefix → terms starting with that prefix; lengths lists the prefix lengths in use. */
-  prefixes: Map<string, CompiledTerm[]>;
-  prefixLengths: number[];
+  /** Terms whose first token is a prefix ("debug*"), by the prefix's first character. */
+  prefixes: Map<string, Array<{ prefix: string; term: CompiledTerm }>>;
   patterns: CompiledPattern[];
   /** Problems found while compiling (bad regex, empty term); the rule is skipped. */
   warnings: string[];
 }
 
-const TOKEN_RE = /[\p{L}\p{N}_]+(?:[.'’][\p{L}\p{N}_]+)*(?:\+\+|#)?/gu;
+const TOKEN_RE = /[\p{L}\p{N}_]+(?:['.][\p{L}\p{N}_]+)*(?:\+\+|#)?/gu;
 
 /** Lower-cased tokens of a text, appended to out. */
 export function tokenize(text: string, out: string[] = []): string[] {
-  const lower = text.toLowerCase();
-  TOKEN_RE.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = TOKEN_RE.exec(lower)) !== null) {
-    const t = m[0];
-    out.push(t.includes('’') ? t.replaceAll('’', "'") : t);
-  }
+  let lower = text.toLowerCase();
+  if (lower.includes('’')) lower = lower.replaceAll('’', "'");
+  const found = lower.match(TOKEN_RE); // one array of strings, no per-match objects
+  if (!found) return out;
+  if (out.length === 0) return found;
+  for (const t of found) out.push(t);
   return out;
 }
 
@@ -117,11 +115,9 @@ export function compileRules(categories: readonly CategoryDefinition[]): Compile
     termCount: 0,
     index: new Map(),
     prefixes: new Map(),
-    prefixLengths: [],
     patterns: [],
     warnings: [],
   };
-  const lengths = new Set<number>();
   categories.forEach((category, cat) => {
     for (const entry of keywordsOf(category)) {
       const rule = normalise(entry);
@@ -144,14 +140,12 @@ export function compileRules(categories: readonly CategoryDefinition[]): Compile
       const [first, ...rest] = matchers as TokenMatcher[];
       const term: CompiledTerm = { cat, id, weight: rule.weight, label: rule.term ?? '', rest };
       if (first.prefix !== null) {
-        push(rules.prefixes, first.prefix, term);
-        lengths.add(first.prefix.length);
+        push(rules.prefixes, first.prefix[0], { prefix: first.prefix, term });
       } else {
         for (const spelling of first.exact ?? []) push(rules.index, spelling, term);
       }
     }
   });
-  rules.prefixLengths = [...lengths].sort((a, b) => a - b);
   return rules;
 }
 
@@ -193,20 +187,28 @@ function matches(m: TokenMatcher, token: string | undefined): boolean {
   return m.exact !== null && m.exact.has(token);
 }
 
+/** Characters of a text that pattern rules read: its first 700 and last 300. */
+export const PATTERN_WINDOW = 1000;
+
 /** Terms lighter than this are weak cues (topic words); together they add at most WEAK_CAP per category. */
 export const WEAK_WEIGHT = 1;
 export const WEAK_CAP = 1;
 
+// Terms already counted in the current text: seen[id] === generation. Reused across calls so the
+// hot path allocates nothing per term.
+let seenBuffer = new Uint32Array(1024);
+let generation = 0;
+
 function tryTerms(
-  terms: CompiledTerm[], tokens: readonly string[], i: number, seen: Uint8Array, scores: Float64Array,
+  terms: CompiledTerm[], tokens: readonly string[], i: number, seen: Uint32Array, gen: number, scores: Float64Array,
   weak: Float64Array, factor: number, reasons: string[][] | null,
 ): void {
   for (const term of terms) {
-    if (seen[term.id]) continue;
+    if (seen[term.id] === gen) continue;
     let ok = true;
     for (let k = 0; k < term.rest.length && ok; k++) ok = matches(term.rest[k], tokens[i + 1 + k]);
     if (!ok) continue;
-    seen[term.id] = 1;
+    seen[term.id] = gen;
     let add = term.weight;
     if (add > 0 && add < WEAK_WEIGHT) {
       add = Math.min(add, WEAK_CAP - weak[term.cat]);
@@ -229,24 +231,33 @@ export function scoreText(
   rules: CompiledRules, tokens: readonly string[], text: string | null, scores: Float64Array, factor: number,
   reasons: string[][] | null,
 ): void {
-  const seen = new Uint8Array(rules.termCount);
+  if (seenBuffer.length < rules.termCount) seenBuffer = new Uint32Array(rules.termCount * 2);
+  if (++generation === 0xffffffff) {
+    seenBuffer.fill(0);
+    generation = 1;
+  }
+  const seen = seenBuffer;
+  const gen = generation;
   const weak = new Float64Array(rules.names.length);
-  const lengths = rules.prefixLengths;
+  const one: CompiledTerm[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const tok = tokens[i];
     const direct = rules.index.get(tok);
-    if (direct) tryTerms(direct, tokens, i, seen, scores, weak, factor, reasons);
-    for (let l = 0; l < lengths.length; l++) {
-      const len = lengths[l];
-      if (tok.length < len) break;
-      const byPrefix = rules.prefixes.get(tok.slice(0, len));
-      if (byPrefix) tryTerms(byPrefix, tokens, i, seen, scores, weak, factor, reasons);
+    if (direct) tryTerms(direct, tokens, i, seen, gen, scores, weak, factor, reasons);
+    const byFirst = rules.prefixes.get(tok[0]);
+    if (!byFirst) continue;
+    for (const { prefix, term } of byFirst) {
+      if (!tok.startsWith(prefix)) continue;
+      one[0] = term;
+      tryTerms(one, tokens, i, seen, gen, scores, weak, factor, reasons);
     }
   }
-  if (text === null) return;
+  if (text === null || rules.patterns.length === 0) return;
+  // Patterns read the instruction, which sits at the start or the end of a long paste.
+  const window = text.length <= PATTERN_WINDOW ? text : `${text.slice(0, PATTERN_WINDOW - 300)}\n${text.slice(-300)}`;
   for (const p of rules.patterns) {
-    if (seen[p.id] || !p.re.test(text)) continue;
-    seen[p.id] = 1;
+    if (seen[p.id] === gen || !p.re.test(window)) continue;
+    seen[p.id] = gen;
     scores[p.cat] += p.weight * factor;
     if (reasons) reasons[p.cat].push(p.label);
   }

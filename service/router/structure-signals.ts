@@ -29,40 +29,45 @@ export interface StructureSignals {
 const CAP = 8;
 
 const FENCE_RE = /```|~~~/;
+// One anchored alternation (the line-start test fails fast everywhere else).
 const CODE_LINE_RE = new RegExp(
+  String.raw`^[ \t]*(?:` +
   [
-    String.raw`^[ \t]*(?:async\s+)?def [A-Za-z_]\w*\s*\(`,
-    String.raw`^[ \t]*class [A-Za-z_]\w*\s*[:({<]`,
-    String.raw`^[ \t]*(?:import [\w.{}*, ]+(?: from .+)?|from [\w.]+ import .+)$`,
-    String.raw`^[ \t]*#include\s*[<"]`,
-    String.raw`^[ \t]*(?:export\s+)?(?:async\s+)?function\b[\w$ ]*\(`,
-    String.raw`^[ \t]*(?:const|let|var|val|auto|int|float|double|char|string|bool|void)\s+[\w$]+(?:\[\])?\s*(?:=|;|\()`,
-    String.raw`^[ \t]*(?:public|private|protected|static|final)\s+\w`,
-    String.raw`^[ \t]*return\b.*;\s*$`,
-    String.raw`^[ \t]*(?:if|for|while|switch|catch|elif|foreach)\s*\(.*\)\s*[{:]?\s*$`,
-    String.raw`^[ \t]*(?:for|while|if|elif|else|try|except|with)\b[^\n]*:\s*$`,
-    String.raw`^[ \t]*[})\]];?\s*$`,
-    String.raw`\{\s*$`,
-    String.raw`^[ \t]*>>> `,
-    String.raw`^[ \t]*(?:\/\/|\/\*|\*\/|--|#!)`,
-    String.raw`^[ \t]*<\/?[a-zA-Z][\w-]*(?:\s[^>\n]*)?\/?>`,
-    String.raw`^[ \t]*(?:SELECT\s.+\sFROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+(?:TABLE|INDEX|VIEW)|ALTER\s+TABLE)\b`,
-    String.raw`^[ \t]*\$\w+\s*=`,
-    String.raw`^[ \t]*[\w.$]+\s*\([^()\n]*\)\s*;\s*$`,
-    String.raw`^[ \t]*[a-z_][\w.]+\s*(?:\[[^\]\n]*\])?\s*[-+*/]?=\s*[^=\n]+$`,
-    String.raw`^[ \t]*@\w+(?:\(.*\))?\s*$`,
-    String.raw`^[ \t]*(?:"""|''')`,
-  ].join('|'),
+    String.raw`(?:async\s+)?def [A-Za-z_]\w*\s*\(`,
+    String.raw`class [A-Za-z_]\w*\s*[:({<]`,
+    String.raw`(?:import [\w.{}*, ]+(?: from .+)?|from [\w.]+ import .+)$`,
+    String.raw`#include\s*[<"]`,
+    String.raw`(?:export\s+)?(?:async\s+)?function\b[\w$ ]*\(`,
+    String.raw`(?:const|let|var|val|auto|int|float|double|char|string|bool|void)\s+[\w$]+(?:\[\])?\s*(?:=|;|\()`,
+    String.raw`(?:public|private|protected|static|final)\s+\w`,
+    String.raw`return\b.*;\s*$`,
+    String.raw`(?:if|for|while|switch|catch|elif|foreach)\s*\(.*\)\s*[{:]?\s*$`,
+    String.raw`(?:for|while|if|elif|else|try|except|with)\b[^\n]*:\s*$`,
+    String.raw`[})\]];?\s*$`,
+    String.raw`[^\n]*\{\s*$`,
+    String.raw`>>> `,
+    String.raw`(?:\/\/|\/\*|\*\/|--|#!)`,
+    String.raw`<\/?[a-zA-Z][\w-]*(?:\s[^>\n]*)?\/?>`,
+    String.raw`(?:SELECT\s.+\sFROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+(?:TABLE|INDEX|VIEW)|ALTER\s+TABLE)\b`,
+    String.raw`\$\w+\s*=`,
+    String.raw`[\w.$]+\s*\([^()\n]*\)\s*;\s*$`,
+    String.raw`[a-z_][\w.]+\s*(?:\[[^\]\n]*\])?\s*[-+*/]?=\s*[^=\n]+$`,
+    String.raw`@\w+(?:\(.*\))?\s*$`,
+    String.raw`(?:"""|\'\'\')`,
+  ].join('|') +
+  ')',
   'gm',
 );
+// Each alternative starts on a rare character (an operator, "_", "(", "[", "`", "<", a capital E
+// of Error…) and checks what precedes it by lookbehind, so prose is scanned quickly.
 const CODE_TOKEN_RE = new RegExp(
   [
     String.raw`[=!]==?(?!=)|=>|&&|\|\||::|\+\+|\+=|-=|\*=`,
-    String.raw`\b[a-z][a-z0-9]*_[a-z0-9_]+\b`,
-    String.raw`\b[a-z]{2,}[A-Z][a-zA-Z0-9]*\b`,
-    String.raw`\b[A-Za-z_][\w]*\.[A-Za-z_]\w*\(`,
-    String.raw`\b[a-z_]\w*\([^()\n]{0,40}\)`,
-    String.raw`\b[a-z_]\w*\[[\w"']*\]`,
+    String.raw`(?<=[a-z0-9])_[a-z0-9]`,
+    String.raw`(?<=\b[a-z]{2,})[A-Z]`,
+    String.raw`(?<=\w)\.[A-Za-z_]\w*\(`,
+    String.raw`(?<=\w)\([^()\n]{0,40}\)`,
+    String.raw`(?<=\w)\[[\w"']*\]`,
     String.raw`\[\s*-?[\d.]+\s*(?:,\s*-?[\d.]+\s*){2,}\]`,
     String.raw`\[\s*["'][^"'\n]*["']\s*(?:,\s*["'][^"'\n]*["']\s*)+\]`,
     String.raw`\`[^\`\n]{1,80}\``,
@@ -75,7 +80,7 @@ const ERROR_RE = new RegExp(
     String.raw`Traceback \(most recent call last\)`,
     String.raw`^\s+at [\w$.<>/]+ ?\(?[^\n]*:\d+(?::\d+)?\)?\s*$`,
     String.raw`^\s*File "[^"\n]+", line \d+`,
-    String.raw`\b[A-Z][a-z]+(?:[A-Z][a-z]*)*(?:Error|Exception)\b`,
+    String.raw`(?<=\b[A-Z][a-z]+(?:[A-Z][a-z]*)*)(?:Error|Exception)\b`,
     String.raw`\berror(?:\[?[A-Z]{0,3}\d{2,5}\]?)?: `,
     String.raw`\b(?:error|warning) [A-Z]{1,4}\d{2,5}\b`,
     String.raw`segmentation fault|core dumped|undefined reference to|npm ERR!|panicked at|Uncaught |cannot find symbol|command not found|No such file or directory|exit (?:code|status) -?\d+`,
@@ -87,18 +92,20 @@ const NUMBER_RE = /(?<![\w.])\d+(?:[.,]\d+)*(?:\/\d+)?/g;
 const MATH_RE = new RegExp(
   [
     String.raw`\d\s*[-+*/×÷^]\s*\(?\d`,
-    String.raw`\b[a-zA-Z]\s*\^\s*\d`,
+    String.raw`\^\s*\(?-?\d`,
     String.raw`[√π∑∫≤≥≠∞θ±]`,
     String.raw`\\(?:frac|sqrt|int|sum|cdot|times|leq?|geq?|pi|theta|alpha|infty|lim)\b`,
     String.raw`\b(?:sin|cos|tan|log|ln|sqrt)\s*\(`,
-    String.raw`(?<![\w.])[a-zA-Z]\s*=\s*-?\d`,
+    String.raw`(?<=(?:^|[^\w.])[a-zA-Z]\s*)=\s*-?\d`,
     String.raw`\d\s*%`,
-    String.raw`(?<![\w.])\d+[a-z](?![a-z])\s*[-+=]`,
-    String.raw`\b[a-z]\s*[<>]=?\s*-?\d`,
+    String.raw`\b\d+[a-z](?![a-z])\s*[-+=]`,
+    String.raw`(?<=\b[a-z]\s*)[<>]=?\s*-?\d`,
     String.raw`\d:\d+\b(?!\s*(?:am|pm|a\.m|p\.m))`,
   ].join('|'),
   'g',
 );
+// Every MATH_RE alternative needs a digit, a math symbol or a backslash command.
+const MATH_HINT_RE = /[\d√π∑∫≤≥≠∞θ±\\]/;
 const ANSWER_CHOICES_RE = /answer choices|(?:^|\s)\(?A\)\s*\S[\s\S]{0,300}?\s\(?B\)\s*\S|^\s*\(?[aA][.)]\s+\S[^\n]*\n\s*\(?[bB][.)]\s+\S/m;
 const QUANT_RE = new RegExp(
   [
@@ -113,38 +120,70 @@ const QUANT_RE = new RegExp(
 );
 const QUESTION_RE = /\?\s*$|\?\s|^\s*(?:what|how|which|who|when|where|why|find|calculate|determine)\b/im;
 // Relations between quantities, and quantities with units ("3 hours", "$20", "40 km"): the substance
-// of a word problem.
-const RELATION_RE = /\b(?:\d+(?:\.\d+)?\s*(?:times|more|less|fewer|percent|hours?|hrs?|minutes?|mins?|seconds?|days?|weeks?|months?|years?|km|kilometers?|kilometres?|miles?|meters?|metres?|cm|mm|kg|grams?|lbs?|pounds?|liters?|litres?|gallons?|dollars?|cents?|mph|km\/h)\b|(?:twice|thrice|half|plus|minus|fewer|more than|less than|as many|as much|each|per|every|altogether|remaining|left over|in total|the rest)\b)|[$€£¥₹]\s?\d/gi;
+// of a word problem. Read from tokens: relation words, relation phrases, a number before a unit.
+const RELATION_WORDS = new Set(['twice', 'thrice', 'half', 'plus', 'minus', 'fewer', 'each', 'per', 'every', 'altogether', 'remaining', 'times']);
+const RELATION_PAIRS = new Set(['more than', 'less than', 'as many', 'as much', 'left over', 'in total', 'the rest']);
+const UNITS = new Set([
+  'more', 'less', 'fewer', 'percent', 'hour', 'hours', 'hr', 'hrs', 'minute', 'minutes', 'min', 'mins', 'second', 'seconds', 'day', 'days',
+  'week', 'weeks', 'month', 'months', 'year', 'years', 'km', 'kilometer', 'kilometers', 'kilometres', 'mile', 'miles', 'meter', 'meters',
+  'metres', 'cm', 'mm', 'kg', 'gram', 'grams', 'lb', 'lbs', 'pound', 'pounds', 'liter', 'liters', 'litres', 'gallon', 'gallons',
+  'dollar', 'dollars', 'cent', 'cents', 'mph',
+]);
+const CURRENCY_RE = /[$€£¥₹]\s?\d/;
+const isNumber = (t: string) => t.charCodeAt(0) >= 48 && t.charCodeAt(0) <= 57;
+
+function relations(text: string, tokens: readonly string[], cap: number): number {
+  let n = CURRENCY_RE.test(text) ? 1 : 0;
+  for (let i = 0; i < tokens.length && n < cap; i++) {
+    const t = tokens[i];
+    if (RELATION_WORDS.has(t)) n++;
+    else if (i + 1 < tokens.length && RELATION_PAIRS.has(`${t} ${tokens[i + 1]}`)) n++;
+    else if (isNumber(t) && i + 1 < tokens.length && UNITS.has(tokens[i + 1])) n++;
+  }
+  return Math.min(n, cap);
+}
+
 const NUMBER_WORDS = new Set([
   'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'fifteen',
   'twenty', 'thirty', 'forty', 'fifty', 'hundred', 'thousand', 'million', 'twice', 'thrice', 'half',
   'third', 'quarter', 'dozen', 'double', 'triple',
 ]);
 
+/** Matches of a global regex, up to cap; test() advances lastIndex without allocating a match. */
 function count(re: RegExp, text: string, cap = CAP): number {
   re.lastIndex = 0;
   let n = 0;
-  while (n < cap && re.exec(text) !== null) n++;
+  while (n < cap && re.test(text)) {
+    n++;
+    if (re.lastIndex === 0) break;
+  }
+  re.lastIndex = 0;
   return n;
 }
 
 export function structureSignals(task: string, tokens: readonly string[], priorTurns: number): StructureSignals {
-  let numberWords = 0;
-  for (const t of tokens) if (NUMBER_WORDS.has(t)) numberWords++;
-  return {
+  const fence = FENCE_RE.test(task);
+  const codeLines = count(CODE_LINE_RE, task);
+  const signals: StructureSignals = {
     words: tokens.length,
-    fence: FENCE_RE.test(task),
-    codeLines: count(CODE_LINE_RE, task),
+    fence,
+    codeLines,
     codeTokens: count(CODE_TOKEN_RE, task),
     errorOutput: count(ERROR_RE, task, 4),
-    numbers: count(NUMBER_RE, task, 12) + numberWords,
-    mathOps: count(MATH_RE, task),
-    answerChoices: ANSWER_CHOICES_RE.test(task),
-    quantQuestion: QUANT_RE.test(task),
-    question: QUESTION_RE.test(task),
-    relations: count(RELATION_RE, task, 4),
+    numbers: 0, mathOps: 0, answerChoices: false, quantQuestion: false, question: false, relations: 0,
     priorTurns,
   };
+  // Code-shaped text is code whatever numbers it holds (rule C4): the math signals are not computed.
+  if (fence || codeLines >= 2) return signals;
+  let numberWords = 0;
+  for (const t of tokens) if (NUMBER_WORDS.has(t)) numberWords++;
+  signals.numbers = count(NUMBER_RE, task, 12) + numberWords;
+  signals.mathOps = MATH_HINT_RE.test(task) ? count(MATH_RE, task) : 0;
+  signals.answerChoices = ANSWER_CHOICES_RE.test(task);
+  signals.quantQuestion = QUANT_RE.test(task);
+  signals.question = QUESTION_RE.test(task);
+  signals.relations = relations(task, tokens, 4);
+  return signals;
 }
 
 export interface StructureScores {

@@ -26,7 +26,8 @@ export const DEFAULT_BOILERPLATE_PATTERNS: readonly string[] = [
 ];
 
 export interface TaskTextLimits {
-  /** Longest task text scanned; longer turns keep their head (2/3) and tail (1/3). */
+  /** Longest task text scanned; longer turns keep their head (2/3) and tail (1/3): a long paste is
+   *  decided by its start and the question after it. */
   maxTaskChars: number;
   /** Earlier turns read with the task, newest first, up to this many characters in all. */
   maxHistoryChars: number;
@@ -36,8 +37,8 @@ export interface TaskTextLimits {
 }
 
 export const DEFAULT_TASK_TEXT_LIMITS: TaskTextLimits = {
-  maxTaskChars: 6000,
-  maxHistoryChars: 3000,
+  maxTaskChars: 1500,
+  maxHistoryChars: 800,
   maxHistoryTurns: 6,
   maxSystemChars: 1500,
 };

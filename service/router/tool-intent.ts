@@ -24,6 +24,9 @@ import type { ToolInfo, ToolVocab } from './tool-vocab.ts';
 
 export type ToolsPolicy = 'intent' | 'present';
 
+/** Distinct task words compared with the tool vocabulary (a long paste is not read to the end). */
+const MAX_DISTINCT_WORDS = 150;
+
 export interface ToolIntentSettings {
   policy: ToolsPolicy;
   /** Overlap needed when few tools are offered (up to 4: a client's per-request selection). */
@@ -106,32 +109,51 @@ export function overlapThresholdFor(toolCount: number, agentWrapped: boolean, se
   return few + ((many - few) * (toolCount - 4)) / 4;
 }
 
+/** The request offers a non-empty tools array or legacy functions. */
+export const hasTools = (r: ChatRequest): boolean =>
+  (Array.isArray(r.tools) && r.tools.length > 0) || (Array.isArray(r.functions) && r.functions.length > 0);
+
+/**
+ * The decisions that need no reading of the task: policy 'present', a tool loop in progress, a
+ * forced tool_choice. Null when the request offers no tools or none of these holds.
+ */
+export function decisiveToolIntent(request: ChatRequest, task: TaskText, policy: ToolsPolicy): ToolIntent | null {
+  if (!hasTools(request)) return null;
+  const yes = (reason: string): ToolIntent => ({ offered: true, isTools: true, score: 10, confidence: 1, reasons: [`tools:${reason}`] });
+  if (policy === 'present') return yes('tools offered (policy present)');
+  if (task.toolResultLast) return yes('tool loop in progress (latest turn is a tool result)');
+  if (task.pendingToolCalls) return yes('tool loop in progress (assistant tool calls pending)');
+  const choice = request.tool_choice;
+  if (choice === 'required' || (choice && typeof choice === 'object')) return yes('tool_choice forces a call');
+  return null;
+}
+
 /** Assesses whether the request is a `tools` request under the given policy. */
 export function assessToolIntent(
   request: ChatRequest, task: TaskText, taskTokens: readonly string[], actionScore: number, actionTerms: readonly string[],
   settings: ToolIntentSettings,
 ): ToolIntent {
   const tools = offeredTools(request);
-  const none: ToolIntent = { offered: tools.length > 0, isTools: false, score: 0, confidence: 0, reasons: [] };
-  if (!tools.length) return none;
-  const yes = (score: number, confidence: number, reason: string): ToolIntent =>
-    ({ offered: true, isTools: true, score, confidence, reasons: [`tools:${reason}`] });
-  if (settings.policy === 'present') return yes(10, 1, 'tools offered (policy present)');
-  if (task.toolResultLast) return yes(10, 1, 'tool loop in progress (latest turn is a tool result)');
-  if (task.pendingToolCalls) return yes(10, 1, 'tool loop in progress (assistant tool calls pending)');
-  const choice = request.tool_choice;
-  if (choice === 'required' || (choice && typeof choice === 'object')) return yes(10, 1, 'tool_choice forces a call');
+  if (!tools.length) return { offered: false, isTools: false, score: 0, confidence: 0, reasons: [] };
+  const decided = decisiveToolIntent(request, task, settings.policy);
+  if (decided) return decided;
 
   const vocab = vocabFor(tools, settings.maxDescriptionChars);
   const mention = explicitMention(taskTokens, vocab);
-  if (mention) return yes(8, 0.95, `task names the tool ${mention}`);
+  if (mention) return { offered: true, isTools: true, score: 8, confidence: 0.95, reasons: [`tools:task names the tool ${mention}`] };
 
   // Overlap: sum per tool over the task's distinct stems; best tool + half the runner-up.
   const perTool = new Float64Array(tools.length);
   const nameHits = new Uint8Array(tools.length);
   const matched: string[] = [];
+  const seenTokens = new Set<string>();
   const seen = new Set<string>();
   for (const tok of taskTokens) {
+    if (tok.length < 2 || seenTokens.has(tok)) continue;
+    if (seenTokens.size >= MAX_DISTINCT_WORDS) break;
+    seenTokens.add(tok);
+    const c = tok.charCodeAt(0);
+    if (c >= 48 && c <= 57) continue; // numbers say nothing about tools
     for (const part of tok.includes('_') || tok.includes('.') ? tok.split(/[._]/) : [tok]) {
       const s = stem(part);
       if (seen.has(s)) continue;

@@ -14,7 +14,7 @@ export function stem(word: string): string {
   if (w.length > 5 && w.endsWith('ing')) w = w.slice(0, -3);
   else if (w.length > 4 && (w.endsWith('ied') || w.endsWith('ies'))) w = `${w.slice(0, -3)}y`;
   else if (w.length > 4 && w.endsWith('ed')) w = w.slice(0, -2);
-  else if (w.length > 4 && /(?:ss|x|z|ch|sh)es$/.test(w)) w = w.slice(0, -2);
+  else if (w.length > 4 && w.endsWith('es') && (w.endsWith('sses') || w.endsWith('xes') || w.endsWith('zes') || w.endsWith('ches') || w.endsWith('shes'))) w = w.slice(0, -2);
   else if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss') && !w.endsWith('us')) w = w.slice(0, -1);
   if (w.length > 4 && w.endsWith('e')) w = w.slice(0, -1);
   return w;
@@ -60,6 +60,7 @@ export interface ToolVocab {
   /** Whole tool names (lower case) → tool index; used for explicit mentions. */
   names: Map<string, number>;
   toolNames: string[];
+  descriptionLengths: number[];
   /** Number of distinct name parts per tool. */
   nameParts: number[];
   /** stem → tools whose name has it. */
@@ -90,7 +91,7 @@ function raise(map: Map<string, Map<number, number>>, key: string, tool: number,
 }
 
 function buildVocab(tools: readonly ToolInfo[], maxDescriptionChars: number): ToolVocab {
-  const vocab: ToolVocab = { index: new Map(), prefixIndex: new Map(), names: new Map(), toolNames: tools.map((t) => t.name), nameParts: [], nameIndex: new Map() };
+  const vocab: ToolVocab = { index: new Map(), prefixIndex: new Map(), names: new Map(), toolNames: tools.map((t) => t.name), descriptionLengths: tools.map((t) => t.description.length), nameParts: [], nameIndex: new Map() };
   tools.forEach((tool, i) => {
     if (tool.name) vocab.names.set(tool.name.toLowerCase(), i);
     const put = (s: string, weight: number, inName: boolean) => {
@@ -116,16 +117,28 @@ function buildVocab(tools: readonly ToolInfo[], maxDescriptionChars: number): To
 const vocabCache = new Map<string, ToolVocab>();
 const VOCAB_CACHE_SIZE = 64;
 
+/** Same tool set: same names in order and same description lengths. */
+function sameTools(vocab: ToolVocab, tools: readonly ToolInfo[]): boolean {
+  if (vocab.toolNames.length !== tools.length) return false;
+  for (let i = 0; i < tools.length; i++) {
+    if (vocab.toolNames[i] !== tools[i].name || vocab.descriptionLengths[i] !== tools[i].description.length) return false;
+  }
+  return true;
+}
+
+/** The vocabulary of a tool set, from a small LRU keyed by a short digest and verified on a hit. */
 export function vocabFor(tools: readonly ToolInfo[], maxDescriptionChars: number): ToolVocab {
-  let key = `${maxDescriptionChars}`;
-  for (const t of tools) key += `\u0000${t.name}\u0001${t.description.length}\u0001${t.description.slice(0, 24)}`;
+  let chars = 0;
+  for (const t of tools) chars += t.name.length * 31 + t.description.length;
+  const key = `${maxDescriptionChars}|${tools.length}|${chars}|${tools[0]?.name ?? ''}|${tools[tools.length - 1]?.name ?? ''}`;
   const hit = vocabCache.get(key);
-  if (hit) {
+  if (hit && sameTools(hit, tools)) {
     vocabCache.delete(key);
     vocabCache.set(key, hit);
     return hit;
   }
   const vocab = buildVocab(tools, maxDescriptionChars);
+  vocabCache.delete(key);
   vocabCache.set(key, vocab);
   if (vocabCache.size > VOCAB_CACHE_SIZE) vocabCache.delete(vocabCache.keys().next().value as string);
   return vocab;

@@ -1,0 +1,28 @@
+// Module for /work/shared/classify/eval.mjs: exports classify(request) backed by the gateway's
+// KeywordClassifier and the shipped categories (categories/*.json).
+//   node /work/shared/classify/eval.mjs /work/shared/classify/dev.jsonl scripts/classify-module.mjs
+// CLASSIFY_TOOLS_POLICY=present selects the old tools rule (default: intent).
+// CLASSIFY_AGENT_WRAP=1 wraps each item without tools in the OpenClaw agent-turn fixture first
+// (CLASSIFY_AGENT_FIXTURE overrides the fixture path); the wrapping happens in memory only.
+import { readFileSync } from 'node:fs';
+import { KeywordClassifier } from '../service/router/keyword-classifier.ts';
+import { CATEGORIES as categories } from '../service/router/testdata/categories.ts';
+import { wrapInAgentTurn } from './agent-wrap.ts';
+
+const classifier = new KeywordClassifier({ toolsPolicy: process.env.CLASSIFY_TOOLS_POLICY || 'intent' });
+const fixturePath = process.env.CLASSIFY_AGENT_FIXTURE || '/work/shared/fixtures/openclaw/agent-turn.request.json';
+const fixture = process.env.CLASSIFY_AGENT_WRAP ? JSON.parse(readFileSync(fixturePath, 'utf8')) : null;
+
+const prepare = (request) => (fixture && !request.tools?.length && !request.functions?.length ? wrapInAgentTurn(fixture, request) : request);
+
+export function classify(request) {
+  return classifier.classify(prepare(request), categories).category;
+}
+
+/** The full Classification (scores and reasons), for debugging. */
+export function explain(request) {
+  return classifier.classify(prepare(request), categories);
+}
+
+export { categories, classifier };
+export default classify;
