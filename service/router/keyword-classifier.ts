@@ -90,7 +90,7 @@ const round = (x: number) => Math.round(x * 1000) / 1000;
 
 const POLITE = new Set(['please', 'can', 'could', 'would', 'will', 'you', 'kindly', 'now', 'then', 'first', 'and', 'also', 'go', 'ahead', 'just', 'i', 'need', 'want', 'to', 'me', 'help', 'us', 'let', "let's", 'hey', 'ok', 'okay']);
 
-/** The first few tokens after politeness ("please", "can you", "I need you to"), where an imperative verb sits. */
+/** The tokens after politeness ("please", "can you", "I need you to"): an imperative verb starts them. */
 function imperativeLead(tokens: readonly string[]): string[] {
   let i = 0;
   while (i < tokens.length && i < 6 && POLITE.has(tokens[i])) i++;
@@ -155,7 +155,7 @@ export class KeywordClassifier implements Classifier {
     if (toolsIdx >= 0 && scores[toolsIdx] > 0 && hasTools(request)) {
       const lead = new Float64Array(n);
       const leadWhy: string[][] = Array.from({ length: n }, () => []);
-      scoreText(rules, imperativeLead(taskTokens), null, lead, 1, leadWhy);
+      scoreText(rules, imperativeLead(taskTokens), null, lead, 1, leadWhy, 1);
       actionScore = lead[toolsIdx];
       actionTerms.push(...leadWhy[toolsIdx]);
     }

@@ -225,11 +225,11 @@ function tryTerms(
  * weak terms (weight below 1) add up to at most 1 per category, so many topic words do not outvote
  * one strong cue;
  * patterns run on text when it is given. When reasons is passed, reasons[category index] collects
- * the labels of the terms that matched.
+ * the labels of the terms that matched. Matches start only at token positions below maxStart.
  */
 export function scoreText(
   rules: CompiledRules, tokens: readonly string[], text: string | null, scores: Float64Array, factor: number,
-  reasons: string[][] | null,
+  reasons: string[][] | null, maxStart = tokens.length,
 ): void {
   if (seenBuffer.length < rules.termCount) seenBuffer = new Uint32Array(rules.termCount * 2);
   if (++generation === 0xffffffff) {
@@ -240,7 +240,8 @@ export function scoreText(
   const gen = generation;
   const weak = new Float64Array(rules.names.length);
   const one: CompiledTerm[] = [];
-  for (let i = 0; i < tokens.length; i++) {
+  const starts = Math.min(maxStart, tokens.length);
+  for (let i = 0; i < starts; i++) {
     const tok = tokens[i];
     const direct = rules.index.get(tok);
     if (direct) tryTerms(direct, tokens, i, seen, gen, scores, weak, factor, reasons);

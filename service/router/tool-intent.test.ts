@@ -2,6 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage, ChatRequest, ToolDefinition } from '../chat-types.ts';
 import { CATEGORIES } from './testdata/categories.ts';
+import { HARD_PROBES } from './testdata/probes-hard.ts';
+import { PROBES } from './testdata/probes.ts';
 import { KeywordClassifier } from './keyword-classifier.ts';
 import { overlapThresholdFor, DEFAULT_TOOL_INTENT_SETTINGS } from './tool-intent.ts';
 import { stem } from './tool-vocab.ts';
@@ -55,6 +57,16 @@ describe("tools policy 'intent' on agent turns", () => {
     expect(intent.classify(agentTurn(task), CATEGORIES).category).toBe('tools');
   });
 
+  it('every hand-written probe keeps its task category when agent-wrapped', () => {
+    const wrong = [...PROBES, ...HARD_PROBES].filter(([text, label]) => intent.classify(agentTurn(text), CATEGORIES).category !== label);
+    expect(wrong, JSON.stringify(wrong)).toHaveLength(0);
+  });
+
+  it('a verb that does not lead the task is not an action ("npm install fails with …")', () => {
+    const c = intent.classify(agentTurn('npm install fails with EACCES: permission denied, mkdir /usr/local/lib/node_modules. How do I fix it?'), CATEGORIES);
+    expect(c.category).toBe('code');
+  });
+
   it('a tool loop in progress is tools whatever the task', () => {
     const loop = agentTurn('Say hello', [
       { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'exec', arguments: '{}' } }] },
@@ -75,6 +87,11 @@ describe("tools policy 'intent' on function-calling requests", () => {
     ['Calculate the average of 12, 15 and 18.', [tool('calculate_average', 'Calculates the average of a list of numbers.')]],
     ['Convert 5000 yen to dollars and 15 km to miles.', [tool('currency_conversion', 'Convert an amount between currencies.'), tool('unit_conversion', 'Convert a value from one unit to another.')]],
     ['Book a table for two at Luigi tonight.', [tool('restaurant_reservation', 'Reserve a table at a restaurant.'), tool('get_weather', 'Current weather for a city.')]],
+    ['Can you tell me the current stock price of Apple?', [tool('get_stock_price', 'Get the current stock price of a company')]],
+    ['I need to send an email to my boss about the meeting tomorrow.', [tool('send_email', 'Send an email to a recipient'), tool('get_news', 'Get the latest news')]],
+    ['How far is it from New York to Boston?', [tool('calculate_distance', 'Calculate the distance between two locations')]],
+    ['Play some jazz music.', [tool('play_music', 'Play music of a given genre or artist')]],
+    ['Set a reminder for my dentist appointment at 3pm.', [tool('create_reminder', 'Create a reminder with a title and time')]],
   ])('a task served by the offered tools is tools: %s', (task, tools) => {
     expect(intent.classify(fc(task, tools), CATEGORIES).category).toBe('tools');
   });

@@ -24,6 +24,18 @@ import type { ToolInfo, ToolVocab } from './tool-vocab.ts';
 
 export type ToolsPolicy = 'intent' | 'present';
 
+/**
+ * What a question word asks for, in the words tool descriptions use ("how far" → distance): a
+ * question seldom repeats the noun of the tool that answers it.
+ */
+const QUESTION_SYNONYMS = new Map(
+  [
+    ['far', 'distance'], ['cost', 'price'], ['expensive', 'price'], ['cheap', 'price'], ['old', 'age'], ['tall', 'height'],
+    ['weigh', 'weight'], ['heavy', 'weight'], ['big', 'size'], ['when', 'time'], ['rain', 'weather'], ['sunny', 'weather'],
+    ['temperature', 'weather'], ['song', 'music'], ['film', 'movie'], ['buy', 'purchase'],
+  ].map(([question, noun]) => [stem(question), stem(noun)] as const),
+);
+
 /** Distinct task words compared with the tool vocabulary (a long paste is not read to the end). */
 const MAX_DISTINCT_WORDS = 150;
 
@@ -158,7 +170,7 @@ export function assessToolIntent(
       const s = stem(part);
       if (seen.has(s)) continue;
       seen.add(s);
-      const exact = vocab.index.get(s);
+      const exact = vocab.index.get(s) ?? vocab.index.get(QUESTION_SYNONYMS.get(s) ?? '');
       const byPrefix = s.length >= PREFIX_LEN ? vocab.prefixIndex.get(s.slice(0, PREFIX_LEN)) : undefined;
       if (!exact && !byPrefix) continue;
       matched.push(s);
