@@ -66,22 +66,45 @@ export class ChainWalker {
       if (isEmptyCompletion(completion)) {
         throw new ProviderError({ provider: target.provider, kind: 'invalid-response', message: 'upstream returned an empty completion' });
       }
-      return completion;
+      return { value: completion, done: DONE };
     });
   }
 
-  /** Resolves once a target has produced its first content-bearing chunk; failures before that move on. */
+  /**
+   * Resolves once a target has produced its first content-bearing chunk; failures before that move on.
+   * The target's breaker keeps watching until the stream ends, so a failure mid-stream counts too.
+   */
   stream(targets: Target[], request: ChatRequest, signal: AbortSignal): Promise<WalkSuccess<OpenedStream>> {
     return this.#walk(targets, signal, async (adapter, target, attemptSignal) => {
       const chunks = await adapter.stream({ model: target.model, request, signal: attemptSignal });
-      return openFirstContent(chunks, target.provider);
+      return settleOnEnd(await openFirstContent(chunks, target.provider));
     }, true);
+  }
+
+  /**
+   * Runs one call through the target's breaker. The walker gets the value as soon as it exists;
+   * the breaker's action stays pending until `done` settles (a stream's end), which is what it
+   * records as the call's success or failure.
+   */
+  #attempt<T>(target: string, run: () => Promise<Started<T>>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let started = false;
+      this.#breakers
+        .fire(target, async () => {
+          const { value, done } = await run();
+          started = true;
+          resolve(value);
+          await done;
+        })
+        // After the value was handed on, a failure is the stream writer's to report; the breaker has counted it.
+        .catch((error: unknown) => (started ? undefined : reject(error)));
+    });
   }
 
   async #walk<T>(
     targets: Target[],
     signal: AbortSignal,
-    call: (adapter: ChatProvider, target: Target, signal: AbortSignal) => Promise<T>,
+    call: (adapter: ChatProvider, target: Target, signal: AbortSignal) => Promise<Started<T>>,
     keepSignalAfterSuccess = false,
   ): Promise<WalkSuccess<T>> {
     const attempts: Attempt[] = [];
@@ -110,7 +133,7 @@ export class ChainWalker {
       const deadline = new Deadline(signal, this.#options.attemptTimeoutMs, target.provider);
       const started = performance.now();
       try {
-        const value = await this.#breakers.fire(target.id, () => call(adapter, target, deadline.signal));
+        const value = await this.#attempt(target.id, () => call(adapter, target, deadline.signal));
         attempts.push({ target: target.id, outcome: 'ok', ms: elapsed(started) });
         // A stream keeps reading after this returns: its deadline is the request's from here on.
         if (keepSignalAfterSuccess) deadline.stopTimer();
@@ -133,6 +156,40 @@ export class ChainWalker {
     const called = attempts.some((a) => a.outcome === 'error');
     throw new ChainFailure(called ? 'all_failed' : 'nothing_callable', attempts, lastError);
   }
+}
+
+/** A call's value, and when the work behind it is over (a stream's end; at once for a completion). */
+interface Started<T> {
+  value: T;
+  done: Promise<void>;
+}
+
+const DONE = Promise.resolve();
+
+/** Wraps a stream's remainder so `done` settles when it ends: resolved on completion or early close, rejected on a failure. */
+function settleOnEnd(opened: OpenedStream): Started<OpenedStream> {
+  let settle!: (error?: unknown) => void;
+  const done = new Promise<void>((resolve, reject) => {
+    settle = (error) => (error === undefined ? resolve() : reject(error));
+  });
+  const rest = opened.rest;
+  const watched: AsyncIterator<ChatCompletionChunk> = {
+    async next() {
+      try {
+        const next = await rest.next();
+        if (next.done) settle();
+        return next;
+      } catch (error) {
+        settle(error ?? new Error('stream failed'));
+        throw error;
+      }
+    },
+    async return(value?: unknown) {
+      settle();
+      return rest.return ? rest.return(value) : { done: true, value: undefined };
+    },
+  };
+  return { value: { head: opened.head, rest: watched }, done };
 }
 
 function elapsed(started: number): number {

@@ -22,7 +22,7 @@ export interface FakeUpstream {
 }
 
 /**
- * Behaviours by model name:
+ * Behaviours by model name (anything after a `#` is ignored):
  *   text | text:<words>     answers "Hello from <model>" (or the words)
  *   tool                    calls get_weather({"city":"Paris"}) unless the last message is a tool result, then answers with it
  *   error:<status>          OpenAI error body with that status (429 adds retry-after: 1)
@@ -32,6 +32,9 @@ export interface FakeUpstream {
  *   empty                   a completion with empty content
  *   malformed               200 with a body that is not JSON
  *   nousage                 answers text but reports no usage (as some OpenAI-compatible hosts do)
+ *   reset-mid-body          (plain) headers and half the JSON body, then the socket is destroyed
+ *   stream-error-first      (stream) an in-stream error event before any content, as OpenAI sends server_error
+ *   stream-error-event      (stream) some content, then an in-stream error event and [DONE]
  */
 export async function startFakeOpenAI(options: { pathPrefix?: string } = {}): Promise<FakeUpstream> {
   const prefix = options.pathPrefix ?? '/v1';
@@ -65,7 +68,8 @@ export async function startFakeOpenAI(options: { pathPrefix?: string } = {}): Pr
 
 async function respond(body: Record<string, any>, res: ServerResponse): Promise<void> {
   const model: string = body.model;
-  const [kind, arg] = splitOnce(model, ':');
+  // A `#suffix` is ignored, so one behaviour can stand behind several distinct targets (breakers, cool-downs).
+  const [kind, arg] = splitOnce(model.split('#')[0], ':');
   if (kind === 'error') {
     const status = Number(arg);
     const headers: Record<string, string> = status === 429 ? { 'retry-after': '1' } : {};
@@ -73,6 +77,11 @@ async function respond(body: Record<string, any>, res: ServerResponse): Promise<
     return sendError(res, status, type, `fake upstream error ${status}`, status === 401 ? 'invalid_api_key' : null, status === 400 ? 'messages' : null, headers);
   }
   if (kind === 'slow') await new Promise((r) => setTimeout(r, Number(arg)));
+  if (kind === 'reset-mid-body' && !body.stream) {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': '400' });
+    res.write('{"id": "chatcmpl-x", "object": "chat.completion", "choices": [{"index": 0, ');
+    return void setTimeout(() => res.destroy(), 5);
+  }
   if (kind === 'malformed') {
     res.writeHead(200, { 'content-type': 'application/json' });
     return void res.end('{"id": "chatcmpl-x", "choices": [');
@@ -140,11 +149,14 @@ async function streamAnswer(res: ServerResponse, model: string, answer: Answer, 
   } else {
     send([{ index: 0, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null }]);
     if (kind === 'cut-before-content') return void res.destroy();
+    const errorEvent = `data: ${JSON.stringify({ error: { message: 'The server had an error while processing your request. Sorry about that!', type: 'server_error', param: null, code: null } })}\n\n`;
+    if (kind === 'stream-error-first') return void res.end(`${errorEvent}data: [DONE]\n\n`);
     const words = (answer.text ?? '').split(/(?<= )/);
     for (const [i, word] of words.entries()) {
       if (word) send([{ index: 0, delta: { content: word }, logprobs: null, finish_reason: null }]);
       await tick();
       if (kind === 'cut-mid-stream' && i === 1) return void res.destroy();
+      if (kind === 'stream-error-event' && i === 1) return void res.end(`${errorEvent}data: [DONE]\n\n`);
     }
     send([{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }]);
   }
