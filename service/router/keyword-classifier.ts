@@ -14,6 +14,7 @@
 import type { ChatRequest } from '../chat-types.ts';
 import type { CategoryDefinition, Classification, Classifier } from './category.ts';
 import { compiledRulesFor, scoreText, tokenize } from './keyword-rules.ts';
+import type { CompiledRules } from './keyword-rules.ts';
 import { structureScores, structureSignals } from './structure-signals.ts';
 import {
   compileBoilerplate, DEFAULT_BOILERPLATE_PATTERNS, DEFAULT_TASK_TEXT_LIMITS, extractTaskText,
@@ -148,8 +149,8 @@ export class KeywordClassifier implements Classifier {
     const why: string[][] = Array.from({ length: n }, () => []);
     scoreText(rules, taskTokens, task.task, scores, 1, why);
 
-    // Tools policy first: a decided tools request needs no task scoring beyond the reasons.
-    // Action verbs count in the task's imperative lead only ("Run …", "Please open …", "Can you list …").
+    // Tools policy (intent): tool overlap and action verbs, which count in the task's imperative lead
+    // only ("Run …", "Please open …", "Can you list …").
     let actionScore = 0;
     const actionTerms: string[] = [];
     if (toolsIdx >= 0 && scores[toolsIdx] > 0 && hasTools(request)) {
@@ -170,40 +171,8 @@ export class KeywordClassifier implements Classifier {
     let taskSignal = false;
     for (let i = 0; i < n; i++) if (i !== toolsIdx && scores[i] > 0) taskSignal = true;
 
-    if (task.history) {
-      // Earlier turns count at historyWeight, keywords and structure alike (a follow-up such as
-      // "what if it were 30 instead?" inherits the problem it follows).
-      const hist = new Float64Array(n);
-      const histWhy: string[][] = Array.from({ length: n }, () => []);
-      const histTokens = tokenize(task.history);
-      scoreText(rules, histTokens, null, hist, s.historyWeight, histWhy);
-      const recent = task.history.length > 600 ? task.history.slice(-600) : task.history;
-      const histStructure = structureScores(structureSignals(recent, recent === task.history ? histTokens : tokenize(recent), 0));
-      for (const name of ['code', 'reasoning', 'conversation'] as const) {
-        const i = idx(name);
-        if (i >= 0 && histStructure[name] > 0) {
-          hist[i] += histStructure[name] * s.historyWeight;
-          histWhy[i].push('structure');
-        }
-      }
-      for (let i = 0; i < n; i++) {
-        if (i === toolsIdx) continue;
-        scores[i] += Math.min(hist[i], s.historyCap);
-        for (const r of histWhy[i]) why[i].push(`history:${r}`);
-      }
-    }
-    // The system prompt weighs little and never decides alone; an agent's system prompt is the
-    // framework's boilerplate, not the user's persona, and is not read at all.
-    if (task.system && taskSignal && s.systemWeight > 0 && !task.agentWrapped) {
-      const sys = new Float64Array(n);
-      const sysWhy: string[][] = Array.from({ length: n }, () => []);
-      scoreText(rules, tokenize(task.system), null, sys, s.systemWeight, sysWhy);
-      for (let i = 0; i < n; i++) {
-        if (sys[i] <= 0 || i === toolsIdx) continue;
-        scores[i] += Math.min(sys[i], s.systemCap);
-        for (const r of sysWhy[i]) why[i].push(`system:${r}`);
-      }
-    }
+    if (task.history) this.addHistory(task.history, rules, scores, why, toolsIdx);
+    if (task.system && taskSignal && s.systemWeight > 0 && !task.agentWrapped) this.addSystem(task.system, rules, scores, why, toolsIdx);
 
     const structural = structureScores(structureSignals(task.task, taskTokens, task.priorTurns));
     for (const name of ['code', 'reasoning', 'conversation'] as const) {
@@ -231,6 +200,50 @@ export class KeywordClassifier implements Classifier {
     if (task.agentWrapped) reasons.push('agent boilerplate stripped');
     if (intent.offered) reasons.push('tools offered but the task does not need them');
     return { category: rules.names[winner], method: 'keyword', confidence, scores: out, reasons };
+  }
+
+  /**
+   * Earlier turns count at historyWeight, keywords and structure alike (a follow-up such as "what if
+   * it were 30 instead?" inherits the problem it follows), at most historyCap per category.
+   */
+  private addHistory(history: string, rules: CompiledRules, scores: Float64Array, why: string[][], toolsIdx: number): void {
+    const s = this.settings;
+    const n = scores.length;
+    const hist = new Float64Array(n);
+    const histWhy: string[][] = Array.from({ length: n }, () => []);
+    const histTokens = tokenize(history);
+    scoreText(rules, histTokens, null, hist, s.historyWeight, histWhy);
+    const recent = history.length > 600 ? history.slice(-600) : history;
+    const structure = structureScores(structureSignals(recent, recent === history ? histTokens : tokenize(recent), 0));
+    for (const name of ['code', 'reasoning', 'conversation'] as const) {
+      const i = rules.names.indexOf(name);
+      if (i >= 0 && structure[name] > 0) {
+        hist[i] += structure[name] * s.historyWeight;
+        histWhy[i].push('structure');
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      if (i === toolsIdx) continue;
+      scores[i] += Math.min(hist[i], s.historyCap);
+      for (const r of histWhy[i]) why[i].push(`history:${r}`);
+    }
+  }
+
+  /**
+   * The system prompt weighs little and never decides alone: systemWeight, capped at systemCap, and
+   * only when the task carried a signal. An agent's system prompt is the framework's boilerplate, not
+   * the user's persona, and is not read at all (the caller checks).
+   */
+  private addSystem(system: string, rules: CompiledRules, scores: Float64Array, why: string[][], toolsIdx: number): void {
+    const s = this.settings;
+    const sys = new Float64Array(scores.length);
+    const sysWhy: string[][] = Array.from({ length: scores.length }, () => []);
+    scoreText(rules, tokenize(system), null, sys, s.systemWeight, sysWhy);
+    for (let i = 0; i < scores.length; i++) {
+      if (sys[i] <= 0 || i === toolsIdx) continue;
+      scores[i] += Math.min(sys[i], s.systemCap);
+      for (const r of sysWhy[i]) why[i].push(`system:${r}`);
+    }
   }
 
   private rank(name: string, index: number): number {

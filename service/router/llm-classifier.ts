@@ -61,7 +61,7 @@ function truncate(text: string, max: number): string {
 export function buildClassifierPrompt(
   task: string, context: string, categories: readonly CategoryDefinition[], model = 'classifier',
 ): ChatRequest {
-  const list = categories.map((c) => `- ${c.name}: ${c.description.replace(/\s+/g, ' ').trim()}`).join('\n');
+  const list = categories.map((c) => `- ${c.name}: ${truncate(c.description.replace(/\s+/g, ' ').trim(), 300)}`).join('\n');
   const names = categories.map((c) => c.name).join(', ');
   const system =
     'You classify requests sent to an AI assistant. Decide which category the user\'s final request belongs to.\n\n' +
