@@ -35,6 +35,9 @@ export interface LlmClassifierSettings {
   maxContextChars?: number;
 }
 
+/** Longest category description put in the prompt (guards against runaway operator descriptions). */
+const MAX_DESCRIPTION_CHARS = 600;
+
 /** Confidence reported for an LLM decision (the answer carries no probability). */
 export const LLM_CONFIDENCE = 0.9;
 
@@ -61,7 +64,7 @@ function truncate(text: string, max: number): string {
 export function buildClassifierPrompt(
   task: string, context: string, categories: readonly CategoryDefinition[], model = 'classifier',
 ): ChatRequest {
-  const list = categories.map((c) => `- ${c.name}: ${truncate(c.description.replace(/\s+/g, ' ').trim(), 300)}`).join('\n');
+  const list = categories.map((c) => `- ${c.name}: ${truncate(c.description.replace(/\s+/g, ' ').trim(), MAX_DESCRIPTION_CHARS)}`).join('\n');
   const names = categories.map((c) => c.name).join(', ');
   const system =
     'You classify requests sent to an AI assistant. Decide which category the user\'s final request belongs to.\n\n' +
