@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { tokenize } from './keyword-rules.ts';
+import { structureScores, structureSignals } from './structure-signals.ts';
+
+const signals = (text: string, priorTurns = 0) => structureSignals(text, tokenize(text), priorTurns);
+
+describe('structureSignals', () => {
+  it('sees code: fences, code lines, inline syntax', () => {
+    const s = signals('Fix this:\n```python\ndef add(a, b):\n    return a+b;\n```');
+    expect(s.fence).toBe(true);
+    expect(s.codeLines).toBeGreaterThanOrEqual(2);
+    expect(signals('call arr.push(x) when max_len == 0 and use getElementById').codeTokens).toBeGreaterThanOrEqual(3);
+  });
+
+  it('sees error output', () => {
+    expect(signals('Traceback (most recent call last):\n  File "a.py", line 3, in <module>\nKeyError: \'x\'').errorOutput).toBeGreaterThanOrEqual(2);
+    expect(signals('He blamed human error for the delay.').errorOutput).toBe(0);
+  });
+
+  it('sees a word problem: numbers, a quantitative question, arithmetic relations', () => {
+    const s = signals('Sam has 3 boxes with 12 pens each and gives away twice as many as he keeps. How many pens are left?');
+    expect(s).toMatchObject({ quantQuestion: true, question: true });
+    expect(s.numbers).toBeGreaterThanOrEqual(2);
+    expect(s.relations).toBeGreaterThanOrEqual(2);
+    expect(structureScores(s).reasoning).toBeGreaterThan(3);
+  });
+
+  it('sees math notation and answer choices', () => {
+    expect(signals('Solve x^2 - 5x + 6 = 0').mathOps).toBeGreaterThanOrEqual(2);
+    expect(signals('Which is larger?\nAnswer Choices: A)12 B)15 C)18').answerChoices).toBe(true);
+  });
+
+  it('does not read numbers in code-shaped text as math (code wins over reasoning)', () => {
+    const s = signals('```\nfor (let i = 0; i < 10; i++) {\n  total += 2 * i;\n}\n```');
+    expect(s.numbers).toBe(0);
+    expect(structureScores(s).reasoning).toBe(0);
+    expect(structureScores(s).code).toBeGreaterThan(3);
+  });
+
+  it('leans short turns and ongoing dialogue to conversation, and leaves plain prose alone', () => {
+    expect(structureScores(signals('hi there')).conversation).toBeGreaterThan(0);
+    expect(structureScores(signals('I think so too, see you at the game.', 3)).conversation).toBeGreaterThan(0);
+    const prose = structureScores(signals('The museum opened a new wing for modern sculpture last spring.'));
+    expect(prose.code + prose.reasoning).toBe(0);
+  });
+});
