@@ -48,6 +48,7 @@ export function chatRoute(deps: ChatRouteDeps) {
           target: target.id,
           attempts,
           includeUsage: request.stream_options?.include_usage === true,
+          signal: d.signal,
           onEnd: () => d.release(),
         });
         return sendEventStream(c, events, { ...headers, ...routed(target.id, attempts.length) }, () => d.abort('client closed the stream'));

@@ -14,6 +14,8 @@ export interface SseContext {
   attempts: Attempt[];
   /** The client asked for the usage chunk (stream_options.include_usage). */
   includeUsage: boolean;
+  /** The request's signal: aborted when the client leaves or the request deadline passes. */
+  signal: AbortSignal;
   onEnd?: () => void;
 }
 
@@ -46,9 +48,11 @@ export async function* sseEvents(ctx: SseContext): AsyncGenerator<string> {
         const event = encode(next.value);
         if (event) yield event;
       }
+      // An upstream cut off by our own abort can look finished; it is not.
+      if (ctx.signal.aborted) throw ctx.signal.reason;
     } catch (failure) {
       const providerError = failure instanceof ProviderError ? failure : null;
-      if (providerError?.kind === 'aborted') return;
+      if (providerError?.kind === 'aborted' || (ctx.signal.aborted && !(ctx.signal.reason instanceof ProviderError))) return;
       const message = providerError?.message ?? (failure as Error)?.message ?? String(failure);
       outcome = 'partial';
       error = message;

@@ -6,6 +6,7 @@ import type { ProviderConfig } from '../config/gateway-config.ts';
 import type { ChatProvider, ProviderCall } from './chat-provider.ts';
 import { createPooledFetch, type FetchLike } from './pooled-fetch.ts';
 import { mapOpenAIError } from './map-openai-error.ts';
+import { abortedError } from './provider-error.ts';
 
 export class OpenAIProvider implements ChatProvider {
   readonly type = 'openai' as const;
@@ -68,4 +69,7 @@ async function* mapStreamErrors(
   } catch (error) {
     throw mapOpenAIError(provider, error, signal, true);
   }
+  // The SDK ends its iterator quietly when the signal aborts; that is not a finished answer.
+  const aborted = abortedError(provider, signal, signal.reason);
+  if (aborted) throw aborted;
 }

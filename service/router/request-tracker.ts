@@ -69,7 +69,8 @@ export class RequestTracker {
     if (this.#done) return;
     this.#done = true;
     const target = f.target ?? null;
-    const answered = target !== null && (f.outcome === 'ok' || f.outcome === 'partial');
+    // A stream the client left still cost what the upstream generated until then.
+    const answered = target !== null && f.outcome !== 'error';
     const estimated = answered && !f.usage;
     const usage = estimated ? estimateUsage(this.#request, f.completion ? completionOutputChars(f.completion) : this.#outputChars) : (f.usage ?? null);
     const priced = target ? this.#prices.cost(target, usage) : { usd: null, source: 'none' as const };

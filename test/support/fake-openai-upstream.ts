@@ -18,6 +18,8 @@ export interface FakeUpstream {
   requests: ReceivedRequest[];
   /** Count of requests per model. */
   calls(model: string): number;
+  /** Requests whose connection closed before their response was finished (the caller gave up). */
+  closedEarly(): number;
   close(): Promise<void>;
 }
 
@@ -35,11 +37,16 @@ export interface FakeUpstream {
  *   reset-mid-body          (plain) headers and half the JSON body, then the socket is destroyed
  *   stream-error-first      (stream) an in-stream error event before any content, as OpenAI sends server_error
  *   stream-error-event      (stream) some content, then an in-stream error event and [DONE]
+ *   drip:<ms>               (stream) a word every <ms> for up to 30 s, until the caller goes away
  */
 export async function startFakeOpenAI(options: { pathPrefix?: string } = {}): Promise<FakeUpstream> {
   const prefix = options.pathPrefix ?? '/v1';
   const requests: ReceivedRequest[] = [];
+  let closedEarly = 0;
   const server: Server = createServer(async (req, res) => {
+    res.on('close', () => {
+      if (!res.writableFinished) closedEarly++;
+    });
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     if (req.method !== 'POST' || req.url !== `${prefix}/chat/completions`) {
@@ -58,6 +65,7 @@ export async function startFakeOpenAI(options: { pathPrefix?: string } = {}): Pr
     baseURL: `${url}${prefix}`,
     requests,
     calls: (model) => requests.filter((r) => r.body.model === model).length,
+    closedEarly: () => closedEarly,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -88,7 +96,7 @@ async function respond(body: Record<string, any>, res: ServerResponse): Promise<
   }
 
   const answer = plan(kind, arg, body);
-  if (body.stream) return streamAnswer(res, model, answer, body.stream_options?.include_usage === true, kind);
+  if (body.stream) return streamAnswer(res, model, answer, body.stream_options?.include_usage === true, kind, arg);
   const message: Record<string, unknown> = { role: 'assistant', content: answer.text, refusal: null, annotations: [] };
   if (answer.toolCall) message.tool_calls = [answer.toolCall];
   res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': 'req_fake', 'openai-processing-ms': '1' });
@@ -131,7 +139,7 @@ function usage() {
   };
 }
 
-async function streamAnswer(res: ServerResponse, model: string, answer: Answer, includeUsage: boolean, kind: string): Promise<void> {
+async function streamAnswer(res: ServerResponse, model: string, answer: Answer, includeUsage: boolean, kind: string, arg?: string): Promise<void> {
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'x-request-id': 'req_fake' });
   const base = { id: 'chatcmpl-fakestream', object: 'chat.completion.chunk', created: 1754693440, model, service_tier: 'default', system_fingerprint: 'fp_fake' };
   const send = (choices: unknown[], extra: Record<string, unknown> = {}) =>
@@ -149,6 +157,14 @@ async function streamAnswer(res: ServerResponse, model: string, answer: Answer, 
   } else {
     send([{ index: 0, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null }]);
     if (kind === 'cut-before-content') return void res.destroy();
+    if (kind === 'drip') {
+      const every = Number(arg ?? 100);
+      for (let i = 0; i < 30_000 / every && !res.destroyed; i++) {
+        send([{ index: 0, delta: { content: 'drip ' }, logprobs: null, finish_reason: null }]);
+        await new Promise((r) => setTimeout(r, every));
+      }
+      return void res.end('data: [DONE]\n\n');
+    }
     const errorEvent = `data: ${JSON.stringify({ error: { message: 'The server had an error while processing your request. Sorry about that!', type: 'server_error', param: null, code: null } })}\n\n`;
     if (kind === 'stream-error-first') return void res.end(`${errorEvent}data: [DONE]\n\n`);
     const words = (answer.text ?? '').split(/(?<= )/);
