@@ -50,6 +50,11 @@ const MIGRATIONS: string[] = [
      new_value TEXT
    );`,
   `ALTER TABLE requests ADD COLUMN usage_estimated INTEGER NOT NULL DEFAULT 0;`,
+  `CREATE TABLE settings (
+     key TEXT PRIMARY KEY,
+     value TEXT NOT NULL,
+     updated_at INTEGER NOT NULL
+   );`,
 ];
 
 export function openDatabase(file: string): Db {
