@@ -117,7 +117,7 @@ describe('bad input', () => {
       { numRuns: RUNS, interruptAfterTimeLimit: 240_000, seed: Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31) },
     );
     // Both kinds were exercised: requests that were served and requests that were refused.
-    expect(statuses.get(200) ?? 0).toBeGreaterThan(RUNS / 20);
+    expect(statuses.get(200) ?? 0).toBeGreaterThan(RUNS / 100);
     expect([...statuses.keys()].some((s) => s >= 400 && s < 500)).toBe(true);
     const health = await fetch(`${gw.url}/health`);
     expect(health.status).toBe(200);

@@ -1,6 +1,7 @@
 // Builds one adapter per configured provider and answers which ones can be called.
 import type { ProviderConfig } from '../config/gateway-config.ts';
-import { DEFAULT_CAPABILITIES, type ChatProvider, type ProviderType, type TargetCapabilities } from './chat-provider.ts';
+import type { ChatProvider, ProviderType, TargetCapabilities } from './chat-provider.ts';
+import { knownCapabilities } from './model-capabilities.ts';
 import { OpenAIProvider } from './openai-provider.ts';
 import { GoogleProvider } from './google-provider.ts';
 import { AnthropicProvider } from './anthropic-provider.ts';
@@ -48,8 +49,17 @@ export class ProviderRegistry {
     return [...this.#entries.values()].map((e) => e.config);
   }
 
-  /** What a target supports; adapters may know more per model, the default assumes the common case. */
-  capabilities(_provider: string, _model: string): TargetCapabilities {
-    return DEFAULT_CAPABILITIES;
+  /**
+   * What a target supports: the documented facts about its model, and for Ollama the window the
+   * server is configured to use (`options.num_ctx`), which is what a request actually gets there.
+   */
+  capabilities(provider: string, model: string): TargetCapabilities {
+    const known = knownCapabilities(model);
+    const entry = this.#entries.get(provider);
+    if (entry?.config.type === 'ollama') {
+      const numCtx = Number(entry.config.options.num_ctx);
+      return { ...known, contextWindow: Number.isFinite(numCtx) && numCtx > 0 ? numCtx : undefined };
+    }
+    return known;
   }
 }

@@ -4,7 +4,7 @@ import type { ChatProvider } from '../providers/chat-provider.ts';
 import { ProviderError } from '../providers/provider-error.ts';
 import type { ProviderRegistry } from '../providers/provider-registry.ts';
 import { BreakerRegistry, isOpenBreakerError } from './breaker-registry.ts';
-import { decideOnFailure } from './failure-policy.ts';
+import { decideOnFailure, isContextLengthError } from './failure-policy.ts';
 import type { Target } from './target.ts';
 import { openFirstContent, type OpenedStream } from './stream-head.ts';
 import { isEmptyCompletion } from './empty-completion.ts';
@@ -109,8 +109,17 @@ export class ChainWalker {
   ): Promise<WalkSuccess<T>> {
     const attempts: Attempt[] = [];
     let lastError: ProviderError | undefined;
+    /** Set by a context-length error at a target whose window is known: smaller windows are not worth a call. */
+    let windowTooSmall: { tokens: number; at: string } | undefined;
     for (const target of targets) {
       if (signal.aborted) throw new ChainFailure('aborted', attempts, lastError);
+      if (windowTooSmall) {
+        const window = this.#providers.capabilities(target.provider, target.model).contextWindow;
+        if (window !== undefined && window <= windowTooSmall.tokens) {
+          attempts.push({ target: target.id, outcome: 'skipped', ms: 0, error: `context window ${window} is not larger than ${windowTooSmall.at}'s ${windowTooSmall.tokens}, which was exceeded` });
+          continue;
+        }
+      }
       const entry = this.#providers.get(target.provider);
       if (!entry?.adapter) {
         const hint = entry?.config.envHint.join(' or ');
@@ -149,6 +158,10 @@ export class ChainWalker {
         lastError = failure;
         attempts.push({ target: target.id, outcome: 'error', ms: elapsed(started), status: failure.status, error: failure.message, detail: failure.metadata });
         if (failure.status === 429 && failure.retryAfterMs) this.#coolUntil.set(target.id, Date.now() + failure.retryAfterMs);
+        if (isContextLengthError(failure)) {
+          const window = this.#providers.capabilities(target.provider, target.model).contextWindow;
+          if (window !== undefined && window > (windowTooSmall?.tokens ?? 0)) windowTooSmall = { tokens: window, at: target.id };
+        }
         if (failure.kind === 'aborted') throw new ChainFailure('aborted', attempts, failure);
         if (decideOnFailure(failure) === 'stop') throw new ChainFailure('request_error', attempts, failure);
       }

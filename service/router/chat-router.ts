@@ -10,6 +10,18 @@ import { RequestTracker, type TrackerInit } from './request-tracker.ts';
 import type { OpenedStream } from './stream-head.ts';
 import { parseTarget, type Target } from './target.ts';
 
+function preferCapable(targets: Target[], capable: (t: Target) => boolean): Target[] {
+  const kept = targets.filter(capable);
+  return kept.length > 0 ? kept : targets;
+}
+
+function hasImages(request: ChatRequest): boolean {
+  for (const message of request.messages) {
+    if (Array.isArray(message.content) && message.content.some((part) => part?.type === 'image_url')) return true;
+  }
+  return false;
+}
+
 export interface RoutePlan {
   classification: Classification;
   targets: Target[];
@@ -95,12 +107,11 @@ export class ChatRouter {
 
   #chainFor(category: string, request: ChatRequest): Target[] {
     const definition = this.#deps.categories.get(category);
-    const targets = (definition?.chain ?? []).map(parseTarget).filter((t): t is Target => t !== null);
-    // A request that offers tools but was routed by its task still needs a target that can call them.
-    if (category !== 'tools' && request.tools && request.tools.length > 0) {
-      const capable = targets.filter((t) => this.#deps.providers.capabilities(t.provider, t.model).tools);
-      if (capable.length > 0) return capable;
-    }
+    let targets = (definition?.chain ?? []).map(parseTarget).filter((t): t is Target => t !== null);
+    // A request that offers tools but was routed by its task still needs a target that can call them;
+    // one with images needs a target that can see them. Where none can, the chain stays as it is.
+    if (request.tools && request.tools.length > 0) targets = preferCapable(targets, (t) => this.#deps.providers.capabilities(t.provider, t.model).tools);
+    if (hasImages(request)) targets = preferCapable(targets, (t) => this.#deps.providers.capabilities(t.provider, t.model).images);
     return targets;
   }
 }

@@ -24,7 +24,7 @@ export interface FakeUpstream {
 }
 
 /**
- * Behaviours by model name (anything after a `#` is ignored):
+ * Behaviours by model name (anything after a `#` is ignored; in `name@behaviour` the part after `@` counts):
  *   text | text:<words>     answers "Hello from <model>" (or the words)
  *   tool                    calls get_weather({"city":"Paris"}) unless the last message is a tool result, then answers with it
  *   error:<status>          OpenAI error body with that status (429 adds retry-after: 1)
@@ -37,6 +37,7 @@ export interface FakeUpstream {
  *   reset-mid-body          (plain) headers and half the JSON body, then the socket is destroyed
  *   stream-error-first      (stream) an in-stream error event before any content, as OpenAI sends server_error
  *   stream-error-event      (stream) some content, then an in-stream error event and [DONE]
+ *   context-length          400 context_length_exceeded, as OpenAI words it
  *   drip:<ms>               (stream) a word every <ms> for up to 30 s, until the caller goes away
  */
 export async function startFakeOpenAI(options: { pathPrefix?: string } = {}): Promise<FakeUpstream> {
@@ -76,13 +77,18 @@ export async function startFakeOpenAI(options: { pathPrefix?: string } = {}): Pr
 
 async function respond(body: Record<string, any>, res: ServerResponse): Promise<void> {
   const model: string = body.model;
-  // A `#suffix` is ignored, so one behaviour can stand behind several distinct targets (breakers, cool-downs).
-  const [kind, arg] = splitOnce(model.split('#')[0], ':');
+  // A `#suffix` is ignored, so one behaviour can stand behind several distinct targets (breakers, cool-downs);
+  // `name@behaviour` lets a real model name (whose capabilities the router knows) carry a behaviour.
+  const spec = model.split('#')[0];
+  const [kind, arg] = splitOnce(spec.includes('@') ? spec.slice(spec.indexOf('@') + 1) : spec, ':');
   if (kind === 'error') {
     const status = Number(arg);
     const headers: Record<string, string> = status === 429 ? { 'retry-after': '1' } : {};
     const type = status === 400 ? 'invalid_request_error' : status === 401 ? 'invalid_request_error' : status === 429 ? 'rate_limit_exceeded' : 'server_error';
     return sendError(res, status, type, `fake upstream error ${status}`, status === 401 ? 'invalid_api_key' : null, status === 400 ? 'messages' : null, headers);
+  }
+  if (kind === 'context-length') {
+    return sendError(res, 400, 'invalid_request_error', "This model's maximum context length is 128000 tokens. However, your messages resulted in 131072 tokens. Please reduce the length of the messages.", 'context_length_exceeded', 'messages');
   }
   if (kind === 'slow') await new Promise((r) => setTimeout(r, Number(arg)));
   if (kind === 'reset-mid-body' && !body.stream) {
