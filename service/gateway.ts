@@ -2,6 +2,7 @@
 import type { Hono } from 'hono';
 import type { GatewayConfig } from './config/gateway-config.ts';
 import { createApp } from './http/app.ts';
+import { PrometheusMetrics } from './http/prometheus-metrics.ts';
 import { ProviderRegistry, type ProviderFactory } from './providers/provider-registry.ts';
 import type { ProviderType } from './providers/chat-provider.ts';
 import { BreakerRegistry } from './router/breaker-registry.ts';
@@ -35,7 +36,8 @@ export function buildGateway(config: GatewayConfig, overrides: GatewayOverrides 
   const db = openDatabase(config.dbPath);
   const log = new RequestLog(db, config.logFlushMs);
   const breakerEvents = new BreakerEventLog(db);
-  const categories = new CategoryRegistry(new CategoryStore(db), readCategoryFiles(config.categoriesDir));
+  const categoryStore = new CategoryStore(db);
+  const categories = new CategoryRegistry(categoryStore, readCategoryFiles(config.categoriesDir));
   const prices = new PriceTable(readPricingFiles(config.pricingDir));
   const providers = overrides.providerFactories ? new ProviderRegistry(config.providers, overrides.providerFactories) : new ProviderRegistry(config.providers);
   const breakers = new BreakerRegistry(config.breaker);
@@ -43,14 +45,19 @@ export function buildGateway(config: GatewayConfig, overrides: GatewayOverrides 
   const walker = new ChainWalker(providers, breakers, { attemptTimeoutMs: config.attemptTimeoutMs });
   const classifier = overrides.classifier ?? new KeywordClassifier();
   const router = new ChatRouter({ categories, classifier, providers, walker, prices, log });
+  const prometheus = new PrometheusMetrics({ breakers: () => breakers.snapshot(), chainTargets: () => categories.list().flatMap((c) => c.chain) });
+  log.onRecord((record) => prometheus.record(record));
 
   const app = createApp({
     config,
     router,
     categories,
+    categoryStore,
     providers,
     breakers,
+    breakerEvents,
     prices,
+    prometheus,
     startedAt: Date.now(),
     metrics: (windowMs) => {
       log.flush();

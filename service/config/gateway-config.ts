@@ -44,6 +44,8 @@ export interface GatewayConfig {
   /** How often the batched request log is written to SQLite. */
   logFlushMs: number;
   shutdownGraceMs: number;
+  /** Reads the same environment and ROUTER_CONFIG again (POST /config/reload); throws ConfigError like the first read. */
+  reread: () => GatewayConfig;
 }
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -97,6 +99,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     requestTimeoutMs: intFrom(env.ROUTER_REQUEST_TIMEOUT_MS, 300_000, 'ROUTER_REQUEST_TIMEOUT_MS'),
     logFlushMs: intFrom(env.ROUTER_LOG_FLUSH_MS, 500, 'ROUTER_LOG_FLUSH_MS'),
     shutdownGraceMs: intFrom(env.ROUTER_SHUTDOWN_GRACE_MS, 10_000, 'ROUTER_SHUTDOWN_GRACE_MS'),
+    reread: () => loadConfig(env),
   };
 }
 

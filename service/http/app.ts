@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import type { ChatRouter } from '../router/chat-router.ts';
 import { adminAuth } from './admin-auth.ts';
-import { adminRoutes, type AdminDeps } from './admin-routes.ts';
+import { ADMIN_PATHS, adminRoutes, type AdminDeps } from './admin-routes.ts';
 import { chatRoute } from './chat-route.ts';
 import { classifyRoute } from './classify-route.ts';
 import { modelsRoute } from './models-route.ts';
@@ -32,7 +32,7 @@ export function createApp(deps: AppDeps): Hono {
   );
 
   const auth = adminAuth(deps.config.adminKey);
-  for (const path of ['/config', '/config/*', '/circuit-breaker/*', '/metrics']) app.use(path, auth);
+  for (const path of ADMIN_PATHS) app.use(path, auth);
   app.route('/', adminRoutes(deps));
 
   app.notFound((c) => errorResponse(c, new HttpError(404, 'not_found_error', `no route for ${c.req.method} ${c.req.path}`, null, 'unknown_route')));

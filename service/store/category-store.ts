@@ -8,6 +8,14 @@ export interface StoredCategory {
   chain: string[];
 }
 
+export interface AuditEntry {
+  id: number;
+  ts: number;
+  route: string;
+  old_value: unknown;
+  new_value: unknown;
+}
+
 export class CategoryStore {
   readonly #db: Db;
 
@@ -48,6 +56,39 @@ export class CategoryStore {
       this.#audit(route, old.definition, null);
       return true;
     })();
+  }
+
+  /** Runs fn in one SQLite transaction (the saves inside become savepoints): all of it is written, or none. */
+  transaction<T>(fn: () => T): T {
+    return this.#db.transaction(fn)();
+  }
+
+  /** The latest audit row that touched this category, if any: a reload uses it to tell "deleted over REST" from "never seen". */
+  lastChange(name: string): { ts: number; route: string; deleted: boolean } | undefined {
+    const row = this.#db
+      .prepare(
+        `SELECT ts, route, new_value IS NULL AS deleted FROM config_audit
+          WHERE json_extract(COALESCE(new_value, old_value), '$.name') = ? ORDER BY id DESC LIMIT 1`,
+      )
+      .get(name) as { ts: number; route: string; deleted: number } | undefined;
+    return row ? { ts: row.ts, route: row.route, deleted: row.deleted === 1 } : undefined;
+  }
+
+  /** Newest first. */
+  auditTrail(limit = 50): AuditEntry[] {
+    const rows = this.#db.prepare('SELECT id, ts, route, old_value, new_value FROM config_audit ORDER BY id DESC LIMIT ?').all(limit) as Array<{
+      id: number;
+      ts: number;
+      route: string;
+      old_value: string | null;
+      new_value: string | null;
+    }>;
+    return rows.map((r) => ({ ...r, old_value: r.old_value === null ? null : JSON.parse(r.old_value), new_value: r.new_value === null ? null : JSON.parse(r.new_value) }));
+  }
+
+  /** An audit row for a change that is not a category (pricing reloaded from its files). */
+  recordAudit(route: string, oldValue: unknown, newValue: unknown): void {
+    this.#audit(route, oldValue === null ? null : JSON.stringify(oldValue), newValue === null ? null : JSON.stringify(newValue));
   }
 
   #put(category: StoredCategory, position: number): void {

@@ -38,9 +38,13 @@ export interface RequestRecord {
   error: string | null;
 }
 
+/** Told of every row as it is queued (the Prometheus counters); must not throw or block. */
+export type RecordListener = (record: RequestRecord) => void;
+
 export class RequestLog {
   readonly #db: Db;
   readonly #insert;
+  readonly #listeners: RecordListener[] = [];
   #queue: RequestRecord[] = [];
   #timer: NodeJS.Timeout | undefined;
 
@@ -57,6 +61,17 @@ export class RequestLog {
 
   add(record: RequestRecord): void {
     this.#queue.push(record);
+    for (const listener of this.#listeners) {
+      try {
+        listener(record);
+      } catch (error) {
+        console.error('[router] request-log listener failed', error);
+      }
+    }
+  }
+
+  onRecord(listener: RecordListener): void {
+    this.#listeners.push(listener);
   }
 
   get pending(): number {

@@ -1,0 +1,27 @@
+// Circuit breakers: every breaker's state with the recent state changes, and resets.
+import { Hono } from 'hono';
+import { parseTarget } from '../router/target.ts';
+import type { AdminDeps } from './admin-routes.ts';
+import { withTimestamp } from './config-routes.ts';
+import { HttpError, errorResponse } from './openai-error.ts';
+
+export function breakerRoutes(deps: AdminDeps): Hono {
+  const app = new Hono();
+
+  app.get('/circuit-breaker', (c) => c.json({ breakers: deps.breakers.snapshot(), events: deps.breakerEvents.recent(50).map(withTimestamp) }));
+
+  app.post('/circuit-breaker/reset-all', (c) => c.json({ reset: deps.breakers.resetAll() }));
+
+  // The target contains slashes (openrouter/moonshotai/kimi-k2.5), so the parameter takes the rest of the path.
+  app.post('/circuit-breaker/reset/:target{.+}', (c) => {
+    const target = decodeURIComponent(c.req.param('target'));
+    const parsed = parseTarget(target);
+    if (!parsed || !deps.providers.has(parsed.provider)) {
+      return errorResponse(c, new HttpError(404, 'not_found_error', `unknown target "${target}"`, 'target', 'unknown_target'));
+    }
+    const existed = deps.breakers.reset(target);
+    return c.json({ target, state: deps.breakers.state(target), had_breaker: existed });
+  });
+
+  return app;
+}

@@ -1,0 +1,114 @@
+// The configuration over REST: read it, change categories and chains, reload the files, see the
+// audit trail. Every change is validated whole before anything is written, written in one SQLite
+// transaction with its audit row, and seen by the next request (the registry swaps its list).
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import { BUILT_IN_CATEGORIES } from '../router/category.ts';
+import { chainProblem } from '../router/target.ts';
+import type { AdminDeps } from './admin-routes.ts';
+import { categoryBodySchema, firstIssue, toDefinition } from './category-schema.ts';
+import { reloadConfiguration } from './config-reload.ts';
+import { HttpError, errorResponse, invalidRequest } from './openai-error.ts';
+import { readJsonBody } from './read-json-body.ts';
+
+const modelMappingSchema = z.object({
+  category: z.string().min(1),
+  models: z.array(z.string().min(3)).min(1).max(20),
+});
+
+const reloadSchema = z.object({ from_files: z.array(z.string().min(1)).max(100).optional() }).strict();
+
+const BUILT_INS = new Set<string>(BUILT_IN_CATEGORIES);
+
+export function configRoutes(deps: AdminDeps): Hono {
+  const app = new Hono();
+
+  app.get('/config', (c) =>
+    c.json({
+      categories: deps.categories.list(),
+      providers: deps.providers.configs().map((p) => ({ name: p.name, type: p.type, base_url: p.baseURL ?? null, configured: p.configured, env: p.envHint })),
+      breaker: {
+        ...deps.config.breaker,
+        attempt_timeout_ms: deps.config.attemptTimeoutMs,
+        request_timeout_ms: deps.config.requestTimeoutMs,
+        states: deps.breakers.snapshot(),
+        events: deps.breakerEvents.recent(50).map(withTimestamp),
+      },
+      pricing: deps.prices.files.map((f) => ({ provider: f.provider, source: f.source, updated: f.updated, note: f.note ?? null, models: f.models })),
+      auth: { admin_key: Boolean(deps.config.adminKey), client_keys: deps.config.clientKeys.length },
+      files: { config: deps.config.configFile ?? null, categories: deps.config.categoriesDir, pricing: deps.config.pricingDir },
+    }),
+  );
+
+  app.post('/config/category', async (c) => {
+    const body = categoryBodySchema.safeParse(await readJsonBody(c, deps.config.maxBodyBytes));
+    if (!body.success) return invalid(c, body.error);
+    const problem = chainProblem(body.data.models, (name) => deps.providers.has(name));
+    if (problem) return errorResponse(c, invalidRequest(problem, 'models', 'invalid_target'));
+    const existing = deps.categories.get(body.data.name);
+    const category = toDefinition(body.data, existing);
+    deps.categories.save(category, 'POST /config/category');
+    return c.json({ category, created: !existing, previous: existing ?? null }, existing ? 200 : 201);
+  });
+
+  app.delete('/config/category/:name', (c) => {
+    const name = c.req.param('name');
+    if (BUILT_INS.has(name)) {
+      return errorResponse(c, invalidRequest(`"${name}" is a built-in category and cannot be deleted; change its chain with POST /config/category instead`, 'name', 'builtin_category'));
+    }
+    const existing = deps.categories.get(name);
+    if (!existing) return errorResponse(c, new HttpError(404, 'not_found_error', `unknown category "${name}"`, 'name', 'unknown_category'));
+    deps.categories.remove(name, `DELETE /config/category/${name}`);
+    return c.json({ deleted: name, previous: existing });
+  });
+
+  app.post('/config/model-mapping', async (c) => {
+    const body = modelMappingSchema.safeParse(await readJsonBody(c, deps.config.maxBodyBytes));
+    if (!body.success) return invalid(c, body.error);
+    const { category, models } = body.data;
+    const existing = deps.categories.get(category);
+    if (!existing) return errorResponse(c, invalidRequest(`unknown category "${category}"`, 'category', 'unknown_category'));
+    const problem = chainProblem(models, (name) => deps.providers.has(name));
+    if (problem) return errorResponse(c, invalidRequest(problem, 'models', 'invalid_target'));
+    deps.categories.save({ ...existing, chain: models }, 'POST /config/model-mapping');
+    return c.json({ category, models, previous: existing.chain });
+  });
+
+  app.post('/config/reload', async (c) => {
+    const body = reloadSchema.safeParse(await optionalJsonBody(c, deps.config.maxBodyBytes));
+    if (!body.success) return invalid(c, body.error);
+    const result = reloadConfiguration(deps, body.data.from_files ?? []);
+    if (!result.ok) {
+      const summary = result.problems.map((p) => `${p.source}: ${p.error}`).join('; ');
+      return errorResponse(c, new HttpError(400, 'invalid_request_error', `nothing was reloaded: ${summary}`, null, 'invalid_configuration', { problems: result.problems }));
+    }
+    return c.json(result.report);
+  });
+
+  app.get('/config/audit', (c) => {
+    const limit = Number(c.req.query('limit') ?? 50);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return errorResponse(c, invalidRequest('limit is a whole number from 1 to 1000', 'limit', 'invalid_value'));
+    return c.json({ entries: deps.categoryStore.auditTrail(limit).map(withTimestamp) });
+  });
+
+  return app;
+}
+
+function invalid(c: Context, error: z.ZodError): Response {
+  const { message, param } = firstIssue(error);
+  return errorResponse(c, invalidRequest(message, param, 'invalid_value'));
+}
+
+/** The reload takes an optional body: none at all means `{}`. */
+async function optionalJsonBody(c: Context, maxBytes: number): Promise<unknown> {
+  try {
+    return await readJsonBody(c, maxBytes);
+  } catch (error) {
+    if (error instanceof HttpError && error.code === 'missing_body') return {};
+    throw error;
+  }
+}
+
+export function withTimestamp<T extends { ts: number }>(row: T): T & { timestamp: string } {
+  return { ...row, timestamp: new Date(row.ts).toISOString() };
+}

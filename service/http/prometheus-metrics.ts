@@ -1,0 +1,91 @@
+// Prometheus metrics (prom-client), fed by every request-log row as it is queued and, at scrape
+// time, by the breakers' states. Counters live in this process: they restart at zero with it,
+// which rate() and increase() expect; the JSON /metrics reads SQLite for totals that survive.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { BreakerSnapshot } from '../router/breaker-registry.ts';
+import type { RequestRecord } from '../store/request-log.ts';
+
+export interface PrometheusDeps {
+  breakers: () => BreakerSnapshot[];
+  /** Targets named in a chain; reported closed until their breaker exists, so dashboards see every one. */
+  chainTargets?: () => Iterable<string>;
+  /** Node process metrics (CPU, memory, event loop lag, GC); on by default. */
+  processMetrics?: boolean;
+}
+
+const BREAKER_STATES = ['closed', 'half_open', 'open'] as const;
+
+/** Seconds. Whole requests run from milliseconds (a 401) to minutes (a long agent turn). */
+const LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60, 120, 300];
+const TTFB_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60];
+
+export class PrometheusMetrics {
+  readonly registry = new Registry();
+  readonly #requests;
+  readonly #latency;
+  readonly #ttfb;
+  readonly #tokens;
+  readonly #cachedTokens;
+  readonly #reasoningTokens;
+  readonly #cost;
+  readonly #unpriced;
+  readonly #estimated;
+  readonly #attempts;
+
+  constructor(deps: PrometheusDeps) {
+    const registers = [this.registry];
+    const perTarget = ['category', 'target'] as const;
+    this.#requests = new Counter({ name: 'llm_router_requests_total', help: 'Chat requests answered, by category, serving target and HTTP status', labelNames: ['category', 'target', 'status'], registers });
+    this.#latency = new Histogram({ name: 'llm_router_request_duration_seconds', help: 'Whole request time, arrival to last byte', labelNames: perTarget, buckets: LATENCY_BUCKETS, registers });
+    this.#ttfb = new Histogram({ name: 'llm_router_time_to_first_byte_seconds', help: 'Arrival to the first byte of the answer (for streams: the first content chunk)', labelNames: perTarget, buckets: TTFB_BUCKETS, registers });
+    this.#tokens = new Counter({ name: 'llm_router_tokens_total', help: 'Tokens by kind: prompt (cached included) and completion (reasoning included)', labelNames: ['category', 'target', 'kind'], registers });
+    this.#cachedTokens = new Counter({ name: 'llm_router_cached_prompt_tokens_total', help: 'Prompt tokens served from the provider cache (part of the prompt tokens)', labelNames: perTarget, registers });
+    this.#reasoningTokens = new Counter({ name: 'llm_router_reasoning_tokens_total', help: 'Reasoning/thinking tokens (part of the completion tokens)', labelNames: perTarget, registers });
+    this.#cost = new Counter({ name: 'llm_router_cost_usd_total', help: 'USD spent, by where the figure came from: upstream (OpenRouter usage.cost), pricing, or estimated tokens', labelNames: ['category', 'target', 'source'], registers });
+    this.#unpriced = new Counter({ name: 'llm_router_unpriced_requests_total', help: 'Answered requests whose model has no price in pricing/ (cost recorded as null)', labelNames: ['target'], registers });
+    this.#estimated = new Counter({ name: 'llm_router_estimated_usage_requests_total', help: 'Answered requests whose upstream reported no usage (tokens estimated from text length)', labelNames: ['target'], registers });
+    this.#attempts = new Counter({ name: 'llm_router_attempts_total', help: 'Chain entries considered, by target and outcome (ok, error, skipped, breaker_open, …)', labelNames: ['target', 'outcome'], registers });
+
+    new Gauge({
+      name: 'llm_router_breaker_state',
+      help: "1 for each target's current breaker state (closed, half_open, open), 0 for the others",
+      labelNames: ['target', 'state'],
+      registers,
+      collect() {
+        this.reset();
+        const states = new Map<string, string>();
+        for (const target of deps.chainTargets?.() ?? []) states.set(target, 'closed');
+        for (const b of deps.breakers()) states.set(b.target, b.state);
+        for (const [target, current] of states) for (const state of BREAKER_STATES) this.set({ target, state }, current === state ? 1 : 0);
+      },
+    });
+
+    if (deps.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  /** Counts one request-log row. */
+  record(r: RequestRecord): void {
+    const category = r.category ?? 'none';
+    const target = r.target ?? 'none';
+    const labels = { category, target };
+    this.#requests.inc({ category, target, status: String(r.status) });
+    this.#latency.observe(labels, r.totalMs / 1000);
+    if (r.ttfbMs !== null) this.#ttfb.observe(labels, r.ttfbMs / 1000);
+    if (r.promptTokens) this.#tokens.inc({ ...labels, kind: 'prompt' }, r.promptTokens);
+    if (r.completionTokens) this.#tokens.inc({ ...labels, kind: 'completion' }, r.completionTokens);
+    if (r.cachedTokens) this.#cachedTokens.inc(labels, r.cachedTokens);
+    if (r.reasoningTokens) this.#reasoningTokens.inc(labels, r.reasoningTokens);
+    if (r.costUsd !== null && r.costUsd > 0) this.#cost.inc({ ...labels, source: r.costSource }, r.costUsd);
+    if (r.target !== null && r.costSource === 'unpriced') this.#unpriced.inc({ target });
+    if (r.target !== null && r.usageEstimated) this.#estimated.inc({ target });
+    for (const a of r.attempts) this.#attempts.inc({ target: a.target, outcome: a.outcome });
+  }
+}

@@ -1,0 +1,43 @@
+// GET /providers: each provider as configured (never its key) with its targets' breakers.
+import { Hono } from 'hono';
+import type { BreakerSnapshot } from '../router/breaker-registry.ts';
+import { parseTarget } from '../router/target.ts';
+import type { AdminDeps } from './admin-routes.ts';
+
+export function providerRoutes(deps: AdminDeps): Hono {
+  const app = new Hono();
+
+  app.get('/providers', (c) => {
+    // A provider's targets: those named in a chain, and any with a breaker (a direct provider/model request makes one).
+    const targets = new Map<string, { categories: string[]; breaker: BreakerSnapshot | undefined }>();
+    const entry = (target: string) => {
+      let found = targets.get(target);
+      if (!found) targets.set(target, (found = { categories: [], breaker: undefined }));
+      return found;
+    };
+    for (const category of deps.categories.list()) for (const target of category.chain) entry(target).categories.push(category.name);
+    for (const breaker of deps.breakers.snapshot()) entry(breaker.target).breaker = breaker;
+
+    const providers = deps.providers.configs().map((p) => {
+      const own = [...targets].filter(([target]) => parseTarget(target)?.provider === p.name);
+      const summary = { closed: 0, half_open: 0, open: 0 };
+      const list = own.map(([target, t]) => {
+        const state = t.breaker?.state ?? 'closed';
+        summary[state]++;
+        return {
+          target,
+          categories: t.categories,
+          state,
+          failures: t.breaker?.failures ?? 0,
+          successes: t.breaker?.successes ?? 0,
+          rejects: t.breaker?.rejects ?? 0,
+          fires: t.breaker?.fires ?? 0,
+        };
+      });
+      return { name: p.name, type: p.type, base_url: p.baseURL ?? null, configured: p.configured, env: p.envHint, breakers: summary, targets: list };
+    });
+    return c.json({ providers });
+  });
+
+  return app;
+}
