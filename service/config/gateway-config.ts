@@ -33,6 +33,8 @@ export interface GatewayConfig {
   host: string;
   dbPath: string;
   adminKey: string | undefined;
+  /** ROUTER_API_KEYS: when non-empty, the chat, classify and models routes need one of them as a bearer key. */
+  clientKeys: string[];
   maxBodyBytes: number;
   configFile: string | undefined;
   categoriesDir: string;
@@ -84,6 +86,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     host: env.HOST || '127.0.0.1',
     dbPath: path.resolve(env.ROUTER_DB || path.join(ROOT, 'data', 'router.db')),
     adminKey: env.ROUTER_ADMIN_KEY || undefined,
+    clientKeys: (env.ROUTER_API_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean),
     maxBodyBytes: Math.round(numberFrom(env.ROUTER_MAX_BODY_MB, 10, 'ROUTER_MAX_BODY_MB') * 1024 * 1024),
     configFile,
     categoriesDir: env.ROUTER_CATEGORIES_DIR || path.join(ROOT, 'categories'),

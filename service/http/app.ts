@@ -5,6 +5,7 @@ import { adminAuth } from './admin-auth.ts';
 import { ADMIN_PATHS, adminRoutes, type AdminDeps } from './admin-routes.ts';
 import { chatRoute } from './chat-route.ts';
 import { classifyRoute } from './classify-route.ts';
+import { clientAuth } from './client-auth.ts';
 import { modelsRoute } from './models-route.ts';
 import { HttpError, errorResponse } from './openai-error.ts';
 
@@ -17,6 +18,10 @@ export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   const chat = chatRoute({ router: deps.router, providers: () => deps.providers.configs(), maxBodyBytes: deps.config.maxBodyBytes, requestTimeoutMs: deps.config.requestTimeoutMs });
 
+  if (deps.config.clientKeys.length > 0) {
+    const clients = clientAuth(deps.config.clientKeys, deps.router);
+    for (const path of ['/v1/chat/completions', '/chat/completions', '/v1/classify', '/v1/models', '/models']) app.use(path, clients);
+  }
   app.post('/v1/chat/completions', chat);
   app.post('/chat/completions', chat);
   app.post('/v1/classify', classifyRoute(deps.router, deps.config.maxBodyBytes));

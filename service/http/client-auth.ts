@@ -1,0 +1,47 @@
+// Optional client keys (ROUTER_API_KEYS): the chat, classify and models routes need
+// `Authorization: Bearer <one of them>`. A rejected chat request is still recorded in the log.
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { Context, MiddlewareHandler } from 'hono';
+import type { ChatRouter } from '../router/chat-router.ts';
+import { HttpError, errorResponse } from './openai-error.ts';
+
+export function clientAuth(keys: string[], router: Pick<ChatRouter, 'track'>): MiddlewareHandler {
+  const expected = keys.map(digest);
+  return async (c, next) => {
+    if (expected.length === 0) return next();
+    const token = bearer(c.req.header('authorization'));
+    if (token !== null && matchesAny(digest(token), expected)) return next();
+
+    const message = token === null ? 'this gateway needs Authorization: Bearer <key> (one of ROUTER_API_KEYS)' : 'the bearer key is not one of ROUTER_API_KEYS';
+    const error = new HttpError(401, 'authentication_error', message, null, 'invalid_api_key');
+    c.header('www-authenticate', 'Bearer realm="llm-task-router"');
+    if (isChat(c)) {
+      // Recorded like any other rejected request; the body is not read for a caller without a key.
+      const id = randomUUID();
+      router.track({ id, requestedModel: null, stream: false, userAgent: c.req.header('user-agent') ?? null }).finish({ status: 401, outcome: 'error', error: message });
+      c.header('x-request-id', id);
+    }
+    return errorResponse(c, error);
+  };
+}
+
+function bearer(header: string | undefined): string | null {
+  const match = header ? /^Bearer\s+(.+)$/i.exec(header.trim()) : null;
+  return match ? match[1].trim() : null;
+}
+
+/** Compares against every key, without stopping at a match, each comparison in constant time. */
+function matchesAny(token: Buffer, keys: Buffer[]): boolean {
+  let ok = false;
+  for (const key of keys) ok = timingSafeEqual(token, key) || ok;
+  return ok;
+}
+
+/** Hashing first gives both sides the same length, which timingSafeEqual requires, and hides the key's length. */
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}
+
+function isChat(c: Context): boolean {
+  return c.req.method === 'POST' && c.req.path.endsWith('/chat/completions');
+}
