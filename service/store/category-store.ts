@@ -68,7 +68,8 @@ export class CategoryStore {
     const row = this.#db
       .prepare(
         `SELECT ts, route, new_value IS NULL AS deleted FROM config_audit
-          WHERE json_extract(COALESCE(new_value, old_value), '$.name') = ? ORDER BY id DESC LIMIT 1`,
+          WHERE json_valid(COALESCE(new_value, old_value)) AND json_extract(COALESCE(new_value, old_value), '$.name') = ?
+          ORDER BY id DESC LIMIT 1`,
       )
       .get(name) as { ts: number; route: string; deleted: number } | undefined;
     return row ? { ts: row.ts, route: row.route, deleted: row.deleted === 1 } : undefined;
