@@ -10,7 +10,10 @@ import { CategoryRegistry, readCategoryFiles } from './router/category-registry.
 import type { Classifier } from './router/category.ts';
 import { ChainWalker } from './router/chain-walker.ts';
 import { ChatRouter } from './router/chat-router.ts';
-import { KeywordClassifier } from './router/keyword-classifier.ts';
+import { ConfigurableClassifier, type ClassifierSettings } from './router/configurable-classifier.ts';
+import { parseTarget } from './router/target.ts';
+import { CLASSIFIER_SETTINGS_KEY } from './http/classifier-routes.ts';
+import { SettingsStore } from './store/settings-store.ts';
 import { PriceTable, readPricingFiles } from './router/price-table.ts';
 import { BreakerEventLog } from './store/breaker-event-log.ts';
 import { CategoryStore } from './store/category-store.ts';
@@ -32,6 +35,18 @@ export interface GatewayOverrides {
   providerFactories?: Partial<Record<ProviderType, ProviderFactory>>;
 }
 
+/** Stored settings (changed over /config) win over the environment's; unusable ones are reported and skipped. */
+function buildClassifier(fromEnv: ClassifierSettings, stored: ClassifierSettings | undefined, completeWith: ConstructorParameters<typeof ConfigurableClassifier>[1]): ConfigurableClassifier {
+  if (stored) {
+    try {
+      return new ConfigurableClassifier({ ...fromEnv, ...stored }, completeWith);
+    } catch (error) {
+      console.warn(`[router] stored classifier settings are unusable (${(error as Error).message}); using the environment's`);
+    }
+  }
+  return new ConfigurableClassifier(fromEnv, completeWith);
+}
+
 export function buildGateway(config: GatewayConfig, overrides: GatewayOverrides = {}): Gateway {
   const db = openDatabase(config.dbPath);
   const log = new RequestLog(db, config.logFlushMs);
@@ -43,8 +58,14 @@ export function buildGateway(config: GatewayConfig, overrides: GatewayOverrides 
   const breakers = new BreakerRegistry(config.breaker);
   breakers.onStateChange((target, state) => breakerEvents.add(target, state));
   const walker = new ChainWalker(providers, breakers, { attemptTimeoutMs: config.attemptTimeoutMs });
-  const classifier = overrides.classifier ?? new KeywordClassifier();
-  const router = new ChatRouter({ categories, classifier, providers, walker, prices, log });
+  const settings = new SettingsStore(db);
+  const classifier = buildClassifier(config.classifier, settings.get<ClassifierSettings>(CLASSIFIER_SETTINGS_KEY), (target, request, signal) => {
+    const parsed = parseTarget(target);
+    if (!parsed) return Promise.reject(new Error(`classifier model "${target}" is not a provider/model target`));
+    // The classifier's own call walks a one-target chain: breaker, deadline and error mapping included.
+    return walker.complete([parsed], request, signal).then((r) => r.value);
+  });
+  const router = new ChatRouter({ categories, classifier: overrides.classifier ?? classifier, providers, walker, prices, log });
   const prometheus = new PrometheusMetrics({ breakers: () => breakers.snapshot(), chainTargets: () => categories.list().flatMap((c) => c.chain) });
   log.onRecord((record) => prometheus.record(record));
 
@@ -58,6 +79,8 @@ export function buildGateway(config: GatewayConfig, overrides: GatewayOverrides 
     breakerEvents,
     prices,
     prometheus,
+    classifier,
+    settings,
     startedAt: Date.now(),
     metrics: (windowMs) => {
       log.flush();

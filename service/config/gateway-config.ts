@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { ProviderType } from '../providers/chat-provider.ts';
+import type { ClassifierSettings } from '../router/configurable-classifier.ts';
 
 export interface ProviderConfig {
   name: string;
@@ -46,6 +47,8 @@ export interface GatewayConfig {
   /** How often the batched request log is written to SQLite. */
   logFlushMs: number;
   shutdownGraceMs: number;
+  /** The classifier's settings at start (ROUTER_CLASSIFIER…); settings changed over /config are stored and win. */
+  classifier: ClassifierSettings;
   /** Reads the same environment and ROUTER_CONFIG again (POST /config/reload); throws ConfigError like the first read. */
   reread: () => GatewayConfig;
 }
@@ -102,7 +105,27 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     requestTimeoutMs: intFrom(env.ROUTER_REQUEST_TIMEOUT_MS, 300_000, 'ROUTER_REQUEST_TIMEOUT_MS'),
     logFlushMs: intFrom(env.ROUTER_LOG_FLUSH_MS, 500, 'ROUTER_LOG_FLUSH_MS'),
     shutdownGraceMs: intFrom(env.ROUTER_SHUTDOWN_GRACE_MS, 10_000, 'ROUTER_SHUTDOWN_GRACE_MS'),
+    classifier: classifierFrom(env),
     reread: () => loadConfig(env),
+  };
+}
+
+function classifierFrom(env: Env): ClassifierSettings {
+  const mode = env.ROUTER_CLASSIFIER || 'keyword';
+  if (mode !== 'keyword' && mode !== 'llm' && mode !== 'hybrid') throw new ConfigError(`ROUTER_CLASSIFIER must be keyword, llm or hybrid, got "${mode}"`);
+  const model = env.ROUTER_CLASSIFIER_MODEL || null;
+  if (mode !== 'keyword' && !model) throw new ConfigError(`ROUTER_CLASSIFIER=${mode} needs ROUTER_CLASSIFIER_MODEL (a provider/model target, e.g. ollama/qwen3:1.7b)`);
+  const toolsPolicy = env.ROUTER_TOOLS_POLICY || 'intent';
+  if (toolsPolicy !== 'intent' && toolsPolicy !== 'present') throw new ConfigError(`ROUTER_TOOLS_POLICY must be intent or present, got "${toolsPolicy}"`);
+  const threshold = env.ROUTER_CLASSIFIER_THRESHOLD === undefined ? 0.5 : Number(env.ROUTER_CLASSIFIER_THRESHOLD);
+  if (!(threshold >= 0 && threshold <= 1)) throw new ConfigError(`ROUTER_CLASSIFIER_THRESHOLD must be between 0 and 1, got "${env.ROUTER_CLASSIFIER_THRESHOLD}"`);
+  return {
+    mode,
+    model,
+    timeoutMs: intFrom(env.ROUTER_CLASSIFIER_TIMEOUT_MS, 1500, 'ROUTER_CLASSIFIER_TIMEOUT_MS'),
+    hybridThreshold: threshold,
+    toolsPolicy,
+    boilerplatePatterns: null,
   };
 }
 

@@ -4,6 +4,9 @@ import type { ChatRouter } from '../router/chat-router.ts';
 import { adminAuth } from './admin-auth.ts';
 import { ADMIN_PATHS, adminRoutes, type AdminDeps } from './admin-routes.ts';
 import { chatRoute } from './chat-route.ts';
+import { classifierRoutes } from './classifier-routes.ts';
+import type { ConfigurableClassifier } from '../router/configurable-classifier.ts';
+import type { SettingsStore } from '../store/settings-store.ts';
 import { classifyRoute } from './classify-route.ts';
 import { clientAuth } from './client-auth.ts';
 import { modelsRoute } from './models-route.ts';
@@ -11,7 +14,15 @@ import { HttpError, errorResponse } from './openai-error.ts';
 
 export interface AppDeps extends AdminDeps {
   router: ChatRouter;
+  classifier: ConfigurableClassifier;
+  settings: SettingsStore;
   startedAt: number;
+}
+
+function memoryMb(): { rss: number; heap_used: number; heap_total: number } {
+  const m = process.memoryUsage();
+  const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
+  return { rss: mb(m.rss), heap_used: mb(m.heapUsed), heap_total: mb(m.heapTotal) };
 }
 
 export function createApp(deps: AppDeps): Hono {
@@ -33,12 +44,14 @@ export function createApp(deps: AppDeps): Hono {
       uptime_s: Math.round((Date.now() - deps.startedAt) / 1000),
       providers: deps.providers.configs().map((p) => ({ name: p.name, configured: p.configured })),
       categories: deps.categories.list().map((cat) => cat.name),
+      memory_mb: memoryMb(),
     }),
   );
 
   const auth = adminAuth(deps.config.adminKey);
   for (const path of ADMIN_PATHS) app.use(path, auth);
   app.route('/', adminRoutes(deps));
+  app.route('/', classifierRoutes({ classifier: deps.classifier, settings: deps.settings, providers: deps.providers, maxBodyBytes: deps.config.maxBodyBytes }));
 
   app.notFound((c) => errorResponse(c, new HttpError(404, 'not_found_error', `no route for ${c.req.method} ${c.req.path}`, null, 'unknown_route')));
   app.onError((error, c) => {
