@@ -19,11 +19,22 @@ const streamTail =
   `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1754693440, model: 'bench-model', choices: [], usage: { prompt_tokens: 12, completion_tokens: 9, total_tokens: 21 } })}\n\n` +
   'data: [DONE]\n\n';
 
+// The soak's failing traffic picks its fault by model name: `fail` answers 500, `cut` breaks a stream after its first words.
 const server = createServer((req, res) => {
   const parts: Buffer[] = [];
   req.on('data', (c: Buffer) => parts.push(c));
   req.on('end', () => {
-    const stream = Buffer.concat(parts).includes('"stream":true');
+    const body = Buffer.concat(parts);
+    const stream = body.includes('"stream":true');
+    if (body.includes('"model":"fail"')) {
+      res.writeHead(500, { 'content-type': 'application/json' });
+      return void res.end('{"error":{"message":"bench failure","type":"server_error","param":null,"code":null}}');
+    }
+    if (stream && body.includes('"model":"cut"')) {
+      res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
+      res.write(streamHead);
+      return void setTimeout(() => res.destroy(), 2);
+    }
     if (stream) {
       res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
       res.write(streamHead);

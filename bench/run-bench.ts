@@ -7,6 +7,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
+if (process.argv.includes('--soak')) {
+  await import('./soak.ts');
+  process.exit(0);
+}
 const dir = mkdtempSync(path.join(tmpdir(), 'router-bench-'));
 const children: ChildProcess[] = [];
 const settings = {
