@@ -55,7 +55,7 @@ export function buildGateway(config: GatewayConfig, overrides: GatewayOverrides 
   const categories = new CategoryRegistry(categoryStore, readCategoryFiles(config.categoriesDir));
   const prices = new PriceTable(readPricingFiles(config.pricingDir));
   const providers = overrides.providerFactories ? new ProviderRegistry(config.providers, overrides.providerFactories) : new ProviderRegistry(config.providers);
-  const breakers = new BreakerRegistry(config.breaker);
+  const breakers = new BreakerRegistry(config.breaker, config.breakerOverrides);
   breakers.onStateChange((target, state) => breakerEvents.add(target, state));
   const walker = new ChainWalker(providers, breakers, { attemptTimeoutMs: config.attemptTimeoutMs });
   const settings = new SettingsStore(db);

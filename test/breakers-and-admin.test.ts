@@ -161,3 +161,33 @@ describe('a fresh start with no provider configured', () => {
     expect(body.chain.length).toBeGreaterThan(0);
   });
 });
+
+describe('per-target breaker options', () => {
+  let flaky: FakeUpstream;
+  let gw: RunningGateway;
+
+  beforeAll(async () => {
+    flaky = await startFakeOpenAI();
+    gw = await startGateway({
+      routerConfig: {
+        providers: { flaky: { type: 'openai', baseURL: flaky.baseURL } },
+        breakers: { 'flaky/error:500#touchy': { volumeThreshold: 2 } },
+      },
+      chains: { conversation: ['flaky/error:500#touchy', 'flaky/error:500#sturdy', 'flaky/text'] },
+    });
+  });
+  afterAll(async () => {
+    await gw?.close();
+    await flaky?.close();
+  });
+
+  it('opens a target with its own lower volume threshold while others keep the defaults', async () => {
+    const client = gw.client();
+    for (let i = 0; i < 3; i++) await client.chat.completions.create({ model: 'router/conversation', messages: hi });
+    const states = Object.fromEntries(gw.gateway.breakers.snapshot().map((b) => [b.target, b.state]));
+    expect(states['flaky/error:500#touchy']).toBe('open');
+    expect(states['flaky/error:500#sturdy']).toBe('closed');
+    expect(flaky.calls('error:500#touchy')).toBe(2);
+    expect(flaky.calls('error:500#sturdy')).toBe(3);
+  });
+});

@@ -42,6 +42,8 @@ export interface GatewayConfig {
   pricingDir: string;
   providers: ProviderConfig[];
   breaker: BreakerOptions;
+  /** Options for particular targets, each merged over `breaker`. */
+  breakerOverrides: Record<string, Partial<BreakerOptions>>;
   attemptTimeoutMs: number;
   requestTimeoutMs: number;
   /** How often the batched request log is written to SQLite. */
@@ -64,16 +66,20 @@ const providerFileSchema = z.object({
   options: z.record(z.string(), z.unknown()).optional(),
 });
 
+const breakerSchema = z
+  .object({
+    errorThresholdPercentage: z.number().min(1).max(100).optional(),
+    volumeThreshold: z.number().int().min(1).optional(),
+    rollingCountTimeout: z.number().int().min(1000).optional(),
+    resetTimeout: z.number().int().min(100).optional(),
+  })
+  .strict();
+
 const configFileSchema = z.object({
   providers: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'provider names are letters, digits, _ . -'), providerFileSchema).optional(),
-  breaker: z
-    .object({
-      errorThresholdPercentage: z.number().min(1).max(100).optional(),
-      volumeThreshold: z.number().int().min(1).optional(),
-      rollingCountTimeout: z.number().int().min(1000).optional(),
-      resetTimeout: z.number().int().min(100).optional(),
-    })
-    .optional(),
+  breaker: breakerSchema.optional(),
+  /** Per target (`provider/model`): breaker options that differ from the defaults above. */
+  breakers: z.record(z.string().regex(/^[^/]+\/.+$/, 'breaker keys are provider/model targets'), breakerSchema).optional(),
   attemptTimeoutMs: z.number().int().min(100).optional(),
 });
 
@@ -101,6 +107,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       rollingCountTimeout: file.breaker?.rollingCountTimeout ?? 60_000,
       resetTimeout: intFrom(env.ROUTER_BREAKER_RESET_MS, file.breaker?.resetTimeout ?? 30_000, 'ROUTER_BREAKER_RESET_MS'),
     },
+    breakerOverrides: file.breakers ?? {},
     attemptTimeoutMs: intFrom(env.ROUTER_ATTEMPT_TIMEOUT_MS, file.attemptTimeoutMs ?? 120_000, 'ROUTER_ATTEMPT_TIMEOUT_MS'),
     requestTimeoutMs: intFrom(env.ROUTER_REQUEST_TIMEOUT_MS, 300_000, 'ROUTER_REQUEST_TIMEOUT_MS'),
     logFlushMs: intFrom(env.ROUTER_LOG_FLUSH_MS, 500, 'ROUTER_LOG_FLUSH_MS'),

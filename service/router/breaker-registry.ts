@@ -23,10 +23,17 @@ type Run = () => Promise<unknown>;
 export class BreakerRegistry {
   readonly #breakers = new Map<string, CircuitBreaker<[Run], unknown>>();
   readonly #options: BreakerOptions;
+  readonly #overrides: Record<string, Partial<BreakerOptions>>;
   readonly #listeners: BreakerListener[] = [];
 
-  constructor(options: BreakerOptions) {
+  constructor(options: BreakerOptions, overrides: Record<string, Partial<BreakerOptions>> = {}) {
     this.#options = options;
+    this.#overrides = overrides;
+  }
+
+  /** The options a target's breaker runs with: the defaults, with that target's overrides on top. */
+  optionsFor(target: string): BreakerOptions {
+    return { ...this.#options, ...this.#overrides[target] };
   }
 
   onStateChange(listener: BreakerListener): void {
@@ -85,15 +92,16 @@ export class BreakerRegistry {
   #breaker(target: string): CircuitBreaker<[Run], unknown> {
     let breaker = this.#breakers.get(target);
     if (breaker) return breaker;
+    const options = this.optionsFor(target);
     breaker = new CircuitBreaker((run: Run) => run(), {
       name: target,
       // Deadlines are enforced by the walker's abort signal, which also stops the upstream call;
       // opossum's own timeout would only stop waiting for it.
       timeout: false,
-      errorThresholdPercentage: this.#options.errorThresholdPercentage,
-      volumeThreshold: this.#options.volumeThreshold,
-      rollingCountTimeout: this.#options.rollingCountTimeout,
-      resetTimeout: this.#options.resetTimeout,
+      errorThresholdPercentage: options.errorThresholdPercentage,
+      volumeThreshold: options.volumeThreshold,
+      rollingCountTimeout: options.rollingCountTimeout,
+      resetTimeout: options.resetTimeout,
       errorFilter: (error: unknown) => isBreakerNeutral(error),
     });
     const emit = (state: BreakerState) => () => {
