@@ -73,7 +73,7 @@ describe('GET /config', () => {
     expect(config.categories.find((c: any) => c.name === 'conversation')).toMatchObject({ chain: ['primary/text'], description: expect.any(String), keywords: expect.any(Array) });
     expect(config.providers.find((p: any) => p.name === 'primary')).toEqual({ name: 'primary', type: 'openai', base_url: upstream.baseURL, configured: true, env: ['PRIMARY_KEY'] });
     expect(config.providers.find((p: any) => p.name === 'openai')).toMatchObject({ configured: false });
-    expect(config.breaker).toMatchObject({ errorThresholdPercentage: 50, volumeThreshold: 5, resetTimeout: 30000, attempt_timeout_ms: 120000, states: [], events: [] });
+    expect(config.breaker).toMatchObject({ errorThresholdPercentage: 50, volumeThreshold: 5, resetTimeout: 30000, attempt_timeout_ms: 120000, overrides: {}, states: [], events: [] });
     const openai = config.pricing.find((p: any) => p.provider === 'openai');
     expect(openai.source).toMatch(/^https:\/\//);
     expect(openai.models['gpt-4o']).toEqual({ input: 2.5, cached_input: 1.25, output: 10 });
@@ -257,11 +257,12 @@ describe('POST /config/reload', () => {
     const changed = JSON.parse(before);
     changed.providers.spare = { type: 'openai', baseURL: 'http://127.0.0.1:9/v1' };
     changed.breaker = { volumeThreshold: 9 };
+    changed.breakers = { 'primary/text': { volumeThreshold: 2 } };
     writeFileSync(configFile, JSON.stringify(changed));
     try {
       const report = await (await call('POST', '/config/reload')).json();
       expect(report.router_config.restart_required).toBe(true);
-      expect(report.router_config.changes.map((c: any) => c.path)).toEqual(['providers.spare', 'breaker']);
+      expect(report.router_config.changes.map((c: any) => c.path)).toEqual(['providers.spare', 'breaker', 'breakers']);
       expect(report.router_config.changes[0]).toMatchObject({ running: null, file: { type: 'openai', base_url: 'http://127.0.0.1:9/v1', configured: true } });
     } finally {
       writeFileSync(configFile, before);

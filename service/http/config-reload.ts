@@ -169,6 +169,7 @@ function configChanges(running: GatewayConfig, fresh: GatewayConfig): Array<{ pa
   const after = new Map(fresh.providers.map((p) => [p.name, publicView(p)]));
   for (const name of new Set([...before.keys(), ...after.keys()])) compare(`providers.${name}`, before.get(name), after.get(name));
   compare('breaker', running.breaker, fresh.breaker);
+  compare('breakers', running.breakerOverrides, fresh.breakerOverrides);
   compare('attemptTimeoutMs', running.attemptTimeoutMs, fresh.attemptTimeoutMs);
   return changes;
 }

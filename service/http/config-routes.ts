@@ -31,6 +31,7 @@ export function configRoutes(deps: AdminDeps): Hono {
         ...deps.config.breaker,
         attempt_timeout_ms: deps.config.attemptTimeoutMs,
         request_timeout_ms: deps.config.requestTimeoutMs,
+        overrides: deps.config.breakerOverrides,
         states: deps.breakers.snapshot(),
         events: deps.breakerEvents.recent(50).map(withTimestamp),
       },
