@@ -26,6 +26,8 @@ export interface AdminDeps {
   prices: PriceTable;
   metrics: (windowMs: number | null) => MetricsSummary;
   prometheus: PrometheusMetrics;
+  /** The running classifier, for its settings in GET /config (they are changed over /config/classifier). */
+  classifier?: { readonly settings: unknown };
 }
 
 /** The paths adminAuth guards. */

@@ -26,6 +26,7 @@ export function configRoutes(deps: AdminDeps): Hono {
   app.get('/config', (c) =>
     c.json({
       categories: deps.categories.list(),
+      classifier: deps.classifier?.settings ?? null,
       providers: deps.providers.configs().map((p) => ({ name: p.name, type: p.type, base_url: p.baseURL ?? null, configured: p.configured, env: p.envHint })),
       breaker: {
         ...deps.config.breaker,
