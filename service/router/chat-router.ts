@@ -9,6 +9,21 @@ import type { PriceTable } from './price-table.ts';
 import { RequestTracker, type TrackerInit } from './request-tracker.ts';
 import type { OpenedStream } from './stream-head.ts';
 import { parseTarget, type Target } from './target.ts';
+import { ToolLoopAffinity } from './tool-loop-affinity.ts';
+
+/** The tool-call ids of the latest assistant turn, when tool results for it follow (a loop in progress). */
+function pendingToolCallIds(request: ChatRequest): string[] {
+  const messages = request.messages;
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const message = messages[i];
+    if (message.role !== 'assistant') continue;
+    const ids = (message.tool_calls ?? []).map((c) => c.id);
+    if (ids.length === 0) return [];
+    const answered = messages.slice(i + 1).some((m) => m.role === 'tool' && typeof m.tool_call_id === 'string' && ids.includes(m.tool_call_id));
+    return answered ? ids : [];
+  }
+  return [];
+}
 
 function preferCapable(targets: Target[], capable: (t: Target) => boolean): Target[] {
   const kept = targets.filter(capable);
@@ -49,19 +64,23 @@ export interface ChatRouterDeps {
   walker: ChainWalker;
   prices: PriceTable;
   log: RequestLog;
+  /** Where running tool loops were started; defaults to a fresh one. */
+  affinity?: ToolLoopAffinity;
 }
 
 const CLASSIFY_MODELS = new Set(['router', 'auto']);
 
 export class ChatRouter {
   readonly #deps: ChatRouterDeps;
+  readonly #affinity: ToolLoopAffinity;
 
   constructor(deps: ChatRouterDeps) {
     this.#deps = deps;
+    this.#affinity = deps.affinity ?? new ToolLoopAffinity();
   }
 
   track(init: TrackerInit): RequestTracker {
-    return new RequestTracker(this.#deps.log, this.#deps.prices, init);
+    return new RequestTracker(this.#deps.log, this.#deps.prices, init, this.#affinity);
   }
 
   /**
@@ -100,6 +119,14 @@ export class ChatRouter {
     return this.#deps.walker.stream(plan.targets, request, signal);
   }
 
+  #stickyTarget(request: ChatRequest): Target | undefined {
+    const ids = pendingToolCallIds(request);
+    if (ids.length === 0) return undefined;
+    const id = this.#affinity.targetFor(ids);
+    const target = id ? parseTarget(id) : null;
+    return target && this.#deps.providers.has(target.provider) ? target : undefined;
+  }
+
   /** The targets a category would walk for this request, in order. */
   chain(category: string, request: ChatRequest): string[] {
     return this.#chainFor(category, request).map((t) => t.id);
@@ -108,6 +135,9 @@ export class ChatRouter {
   #chainFor(category: string, request: ChatRequest): Target[] {
     const definition = this.#deps.categories.get(category);
     let targets = (definition?.chain ?? []).map(parseTarget).filter((t): t is Target => t !== null);
+    // A running tool loop goes back first to the target that issued its calls; the chain stays behind it.
+    const sticky = this.#stickyTarget(request);
+    if (sticky) targets = [sticky, ...targets.filter((t) => t.id !== sticky.id)];
     // A request that offers tools but was routed by its task still needs a target that can call them;
     // one with images needs a target that can see them. Where none can, the chain stays as it is.
     if (request.tools && request.tools.length > 0) targets = preferCapable(targets, (t) => this.#deps.providers.capabilities(t.provider, t.model).tools);

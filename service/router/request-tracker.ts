@@ -5,6 +5,7 @@ import type { Attempt } from './chain-walker.ts';
 import type { Classification } from './category.ts';
 import type { PriceTable } from './price-table.ts';
 import { chunkOutputChars, completionOutputChars, estimateUsage } from './usage-estimate.ts';
+import type { ToolLoopAffinity } from './tool-loop-affinity.ts';
 
 export interface TrackerInit {
   id: string;
@@ -36,12 +37,15 @@ export class RequestTracker {
   #done = false;
   #request: ChatRequest | undefined;
   #outputChars = 0;
+  #toolCallIds: string[] = [];
+  readonly #affinity: ToolLoopAffinity | undefined;
 
-  constructor(log: RequestLog, prices: PriceTable, init: TrackerInit) {
+  constructor(log: RequestLog, prices: PriceTable, init: TrackerInit, affinity?: ToolLoopAffinity) {
     this.id = init.id;
     this.#log = log;
     this.#prices = prices;
     this.#init = init;
+    this.#affinity = affinity;
   }
 
   /** Filled in once the body is read; a request rejected before that is still recorded. */
@@ -54,6 +58,9 @@ export class RequestTracker {
   /** Counts a streamed chunk's output, for the estimate when the stream ends without usage. */
   countOutput(chunk: ChatCompletionChunk): void {
     this.#outputChars += chunkOutputChars(chunk);
+    for (const choice of chunk.choices) {
+      for (const call of choice.delta?.tool_calls ?? []) if (call.id) this.#toolCallIds.push(call.id);
+    }
   }
 
   classified(classification: Classification): void {
@@ -71,6 +78,9 @@ export class RequestTracker {
     const target = f.target ?? null;
     // A stream the client left still cost what the upstream generated until then.
     const answered = target !== null && f.outcome !== 'error';
+    if (f.completion) for (const choice of f.completion.choices ?? []) for (const call of choice.message?.tool_calls ?? []) this.#toolCallIds.push(call.id);
+    // The tool loop this answer starts continues at the same target (see tool-loop-affinity.ts).
+    if (target && f.outcome === 'ok' && this.#toolCallIds.length > 0) this.#affinity?.remember(this.#toolCallIds, target);
     const estimated = answered && !f.usage;
     const usage = estimated ? estimateUsage(this.#request, f.completion ? completionOutputChars(f.completion) : this.#outputChars) : (f.usage ?? null);
     const priced = target ? this.#prices.cost(target, usage) : { usd: null, source: 'none' as const };
