@@ -52,3 +52,30 @@ describe('tool-loop stickiness', () => {
     expect(third.data.choices[0].message.content).toBe('The weather is sunny.');
   });
 });
+
+describe('tool-loop stickiness and the operator', () => {
+  it('does not send a loop back to a target the operator has taken out of every chain', async () => {
+    const a = await startFakeOpenAI();
+    const b = await startFakeOpenAI();
+    const other = await startGateway({
+      routerConfig: { providers: { a: { type: 'openai', baseURL: a.baseURL }, b: { type: 'openai', baseURL: b.baseURL } } },
+      chains: { tools: ['a/tool', 'b/tool'] },
+    });
+    try {
+      const client = other.client();
+      const messages: OpenAI.ChatCompletionMessageParam[] = [{ role: 'user', content: 'Weather in Paris? Use the tool.' }];
+      const first = await client.chat.completions.create({ model: 'router/tools', messages, tools: [weatherTool] });
+      const call = first.choices[0].message.tool_calls![0];
+      messages.push({ role: 'assistant', content: null, tool_calls: [call] }, { role: 'tool', tool_call_id: call.id, content: 'rain' });
+      const res = await fetch(`${other.url}/config/model-mapping`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ category: 'tools', models: ['b/tool'] }) });
+      expect(res.status).toBe(200);
+      const second = await client.chat.completions.create({ model: 'router/tools', messages, tools: [weatherTool] }).withResponse();
+      expect(second.response.headers.get('x-router-model')).toBe('b/tool');
+      expect(a.calls('tool')).toBe(1);
+    } finally {
+      await other.close();
+      await a.close();
+      await b.close();
+    }
+  });
+});

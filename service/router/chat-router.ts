@@ -123,7 +123,10 @@ export class ChatRouter {
     const ids = pendingToolCallIds(request);
     if (ids.length === 0) return undefined;
     const id = this.#affinity.targetFor(ids);
-    const target = id ? parseTarget(id) : null;
+    if (!id) return undefined;
+    // An operator who took the target out of every chain does not want new turns there.
+    if (!this.#deps.categories.list().some((c) => c.chain.includes(id))) return undefined;
+    const target = parseTarget(id);
     return target && this.#deps.providers.has(target.provider) ? target : undefined;
   }
 
