@@ -14,7 +14,14 @@ try {
   throw error;
 }
 
-const gateway = buildGateway(config);
+let gateway: ReturnType<typeof buildGateway>;
+try {
+  gateway = buildGateway(config);
+} catch (error) {
+  // A bad pricing or category file, or a database that cannot be opened: say which, plainly.
+  console.error(`[router] cannot start: ${(error as Error).message}`);
+  process.exit(1);
+}
 const server = serve({ fetch: gateway.app.fetch, port: config.port, hostname: config.host }, (info) => {
   const configured = config.providers.filter((p) => p.configured).map((p) => p.name);
   console.log(`[router] listening on http://${info.address}:${info.port}/v1 (database ${config.dbPath})`);

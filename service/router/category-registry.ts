@@ -47,7 +47,13 @@ export function readCategoryFiles(dir: string): CategoryDefinition[] {
   const order = ['tools', 'code', 'reasoning', 'conversation'];
   return readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
-    .map((f) => JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as CategoryDefinition)
+    .map((f) => {
+      try {
+        return JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as CategoryDefinition;
+      } catch (error) {
+        throw new Error(`categories/${f}: ${(error as Error).message}`);
+      }
+    })
     .sort((a, b) => rank(order, a.name) - rank(order, b.name) || a.name.localeCompare(b.name));
 }
 
