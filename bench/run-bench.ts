@@ -74,6 +74,8 @@ try {
   const directRatio = median(rounds.map((r) => r.gateway.rps / r.direct.rps));
   const addedTtfb = median(ttfbRounds.map((r) => r.gateway.ttfb_p50 - r.direct.ttfb_p50));
   const addedOverFloor = median(ttfbRounds.map((r) => r.gateway.ttfb_p50 - r.floor.ttfb_p50));
+  console.log('\nCPU of one upstream hop, by client (this process, 16 concurrent, same upstream)');
+  await runScript('bench/sdk-hop.ts', [String(upstream)]);
   console.log('\nsummary (median over rounds)');
   console.log(`gateway throughput / floor throughput: ${f(ratio)}x (target >= 0.40x); gateway / direct: ${f(directRatio)}x`);
   console.log(`gateway added stream TTFB over direct (p50): ${f(addedTtfb, 3)} ms (target <= 1 ms); over the floor: ${f(addedOverFloor, 3)} ms`);
@@ -95,6 +97,12 @@ async function load(url: string, bodyFile: string, mode: string, concurrency: nu
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   if (code !== 0) throw new Error(`load client exited with ${code}`);
   return JSON.parse(out) as LoadResult;
+}
+
+async function runScript(script: string, args: string[]): Promise<void> {
+  const child = spawn(process.execPath, [path.join(ROOT, script), ...args], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  if (code !== 0) throw new Error(`${script} exited with ${code}`);
 }
 
 async function startWithPort(script: string, args: string[]): Promise<number> {

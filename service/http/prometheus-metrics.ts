@@ -71,21 +71,49 @@ export class PrometheusMetrics {
     return this.registry.metrics();
   }
 
-  /** Counts one request-log row. */
+  /**
+   * Counts one request-log row. Labelled children are looked up once per label set and kept:
+   * prom-client hashes a label object on every call otherwise, which was most of this method's cost.
+   */
   record(r: RequestRecord): void {
     const category = r.category ?? 'none';
     const target = r.target ?? 'none';
-    const labels = { category, target };
-    this.#requests.inc({ category, target, status: String(r.status) });
-    this.#latency.observe(labels, r.totalMs / 1000);
-    if (r.ttfbMs !== null) this.#ttfb.observe(labels, r.ttfbMs / 1000);
-    if (r.promptTokens) this.#tokens.inc({ ...labels, kind: 'prompt' }, r.promptTokens);
-    if (r.completionTokens) this.#tokens.inc({ ...labels, kind: 'completion' }, r.completionTokens);
-    if (r.cachedTokens) this.#cachedTokens.inc(labels, r.cachedTokens);
-    if (r.reasoningTokens) this.#reasoningTokens.inc(labels, r.reasoningTokens);
-    if (r.costUsd !== null && r.costUsd > 0) this.#cost.inc({ ...labels, source: r.costSource }, r.costUsd);
-    if (r.target !== null && r.costSource === 'unpriced') this.#unpriced.inc({ target });
-    if (r.target !== null && r.usageEstimated) this.#estimated.inc({ target });
-    for (const a of r.attempts) this.#attempts.inc({ target: a.target, outcome: a.outcome });
+    const series = this.#series(category, target);
+    this.#cached(`requests\u0000${category}\u0000${target}\u0000${r.status}`, () => this.#requests.labels({ category, target, status: String(r.status) })).inc();
+    series.latency.observe(r.totalMs / 1000);
+    if (r.ttfbMs !== null) series.ttfb.observe(r.ttfbMs / 1000);
+    if (r.promptTokens) series.prompt.inc(r.promptTokens);
+    if (r.completionTokens) series.completion.inc(r.completionTokens);
+    if (r.cachedTokens) series.cached.inc(r.cachedTokens);
+    if (r.reasoningTokens) series.reasoning.inc(r.reasoningTokens);
+    if (r.costUsd !== null && r.costUsd > 0) this.#cached(`cost\u0000${category}\u0000${target}\u0000${r.costSource}`, () => this.#cost.labels({ category, target, source: r.costSource })).inc(r.costUsd);
+    if (r.target !== null && r.costSource === 'unpriced') this.#cached(`unpriced\u0000${target}`, () => this.#unpriced.labels({ target })).inc();
+    if (r.target !== null && r.usageEstimated) this.#cached(`estimated\u0000${target}`, () => this.#estimated.labels({ target })).inc();
+    for (const a of r.attempts) this.#cached(`attempts\u0000${a.target}\u0000${a.outcome}`, () => this.#attempts.labels({ target: a.target, outcome: a.outcome })).inc();
+  }
+
+  readonly #children = new Map<string, unknown>();
+
+  #cached<T>(key: string, make: () => T): T {
+    let child = this.#children.get(key) as T | undefined;
+    if (child === undefined) {
+      child = make();
+      this.#children.set(key, child);
+    }
+    return child;
+  }
+
+  #series(category: string, target: string) {
+    return this.#cached(`series\u0000${category}\u0000${target}`, () => {
+      const labels = { category, target };
+      return {
+        latency: this.#latency.labels(labels),
+        ttfb: this.#ttfb.labels(labels),
+        prompt: this.#tokens.labels({ ...labels, kind: 'prompt' }),
+        completion: this.#tokens.labels({ ...labels, kind: 'completion' }),
+        cached: this.#cachedTokens.labels(labels),
+        reasoning: this.#reasoningTokens.labels(labels),
+      };
+    });
   }
 }
