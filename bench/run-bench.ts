@@ -1,10 +1,10 @@
 // npm run bench: direct upstream vs a minimal node:http proxy (the floor) vs the gateway, each
 // driven from a separate load process in the same run, reported as ratios.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { startGatewayProcess, writeGatewayFiles } from '../test/support/gateway-process.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 if (process.argv.includes('--soak')) {
@@ -115,33 +115,8 @@ async function startWithPort(script: string, args: string[]): Promise<number> {
 }
 
 async function startGateway(upstreamPort: number): Promise<number> {
-  const categoriesDir = path.join(dir, 'categories');
-  mkdirSync(categoriesDir);
-  for (const file of readdirSync(path.join(ROOT, 'categories'))) {
-    const category = JSON.parse(readFileSync(path.join(ROOT, 'categories', file), 'utf8'));
-    category.chain = ['bench/bench-model'];
-    writeFileSync(path.join(categoriesDir, file), JSON.stringify(category));
-  }
-  writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ providers: { bench: { type: 'openai', baseURL: `http://127.0.0.1:${upstreamPort}/v1` } } }));
-  const port = await freePort();
-  const child = spawn(process.execPath, [path.join(ROOT, 'service/main.ts')], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ROUTER_DB: path.join(dir, 'router.db'), ROUTER_CONFIG: path.join(dir, 'config.json'), ROUTER_CATEGORIES_DIR: categoriesDir },
-  });
-  children.push(child);
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (d) => String(d).includes('listening') && resolve());
-    child.once('exit', (code) => reject(new Error(`gateway exited with ${code}`)));
-  });
-  return port;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
+  const files = writeGatewayFiles(dir, { providers: { bench: { type: 'openai', baseURL: `http://127.0.0.1:${upstreamPort}/v1` } } }, () => ['bench/bench-model']);
+  const gateway = await startGatewayProcess(files);
+  children.push(gateway.child);
+  return gateway.port;
 }

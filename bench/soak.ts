@@ -1,11 +1,11 @@
 // npm run bench -- --soak: mixed plain, streamed and failing traffic against a gateway process for
 // SOAK_SECONDS (default 600), bounded in count too, printing the gateway's RSS every 30 s.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Pool } from 'undici';
+import { startGatewayProcess, writeGatewayFiles } from '../test/support/gateway-process.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const seconds = Number(process.env.SOAK_SECONDS ?? 600);
@@ -78,32 +78,10 @@ async function startWithPort(script: string): Promise<number> {
 }
 
 async function startGateway(upstreamPort: number): Promise<{ port: number; pid: number }> {
-  const categoriesDir = path.join(dir, 'categories');
-  mkdirSync(categoriesDir);
   const chains: Record<string, string[]> = { conversation: ['bench/ok'], code: ['bench/fail', 'bench/ok'], reasoning: ['bench/cut'], tools: ['bench/ok'] };
-  for (const file of readdirSync(path.join(ROOT, 'categories'))) {
-    const category = JSON.parse(readFileSync(path.join(ROOT, 'categories', file), 'utf8'));
-    category.chain = chains[category.name] ?? ['bench/ok'];
-    writeFileSync(path.join(categoriesDir, file), JSON.stringify(category));
-  }
   // A high volume threshold keeps the failing targets' breakers from opening, so failures stay in the mix.
-  writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ providers: { bench: { type: 'openai', baseURL: `http://127.0.0.1:${upstreamPort}/v1` } }, breaker: { volumeThreshold: 1e9 } }));
-  const port = await freePort();
-  const child = spawn(process.execPath, [path.join(ROOT, 'service/main.ts')], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ROUTER_DB: path.join(dir, 'router.db'), ROUTER_CONFIG: path.join(dir, 'config.json'), ROUTER_CATEGORIES_DIR: categoriesDir },
-  });
-  children.push(child);
-  await new Promise<void>((resolve) => child.stdout!.on('data', (d) => String(d).includes('listening') && resolve()));
-  return { port, pid: child.pid! };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
+  const files = writeGatewayFiles(dir, { providers: { bench: { type: 'openai', baseURL: `http://127.0.0.1:${upstreamPort}/v1` } }, breaker: { volumeThreshold: 1e9 } }, (name) => chains[name] ?? ['bench/ok']);
+  const gateway = await startGatewayProcess(files);
+  children.push(gateway.child);
+  return { port: gateway.port, pid: gateway.child.pid! };
 }

@@ -1,40 +1,28 @@
 // Signals and restarts of a real gateway process: SIGTERM drains in-flight requests and flushes
 // the log; SIGKILL under load loses nothing that was flushed, and the database reopens cleanly.
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { startFakeOpenAI, type FakeUpstream } from './support/fake-openai-upstream.ts';
-import { startGatewayProcess } from './support/gateway-process.ts';
+import { startGatewayProcess, writeGatewayFiles } from './support/gateway-process.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 let upstream: FakeUpstream;
 let dir: string;
+let files: Record<string, string>;
 
 beforeAll(async () => {
   upstream = await startFakeOpenAI();
   dir = mkdtempSync(path.join(tmpdir(), 'router-lifecycle-'));
-  const categories = path.join(dir, 'categories');
-  mkdirSync(categories);
-  for (const file of readdirSync(path.join(ROOT, 'categories'))) {
-    const category = JSON.parse(readFileSync(path.join(ROOT, 'categories', file), 'utf8'));
-    category.chain = ['fake/text'];
-    writeFileSync(path.join(categories, file), JSON.stringify(category));
-  }
-  writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ providers: { fake: { type: 'openai', baseURL: upstream.baseURL } } }));
+  files = writeGatewayFiles(dir, { providers: { fake: { type: 'openai', baseURL: upstream.baseURL } } }, () => ['fake/text']);
 });
 afterAll(async () => {
   await upstream?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
-const envFor = (db: string, extra: Record<string, string> = {}) => ({
-  ROUTER_DB: path.join(dir, db),
-  ROUTER_CONFIG: path.join(dir, 'config.json'),
-  ROUTER_CATEGORIES_DIR: path.join(dir, 'categories'),
-  ...extra,
-});
+const envFor = (db: string, extra: Record<string, string> = {}) => ({ ...files, ROUTER_DB: path.join(dir, db), ...extra });
 
 const chat = (url: string, model = 'router') =>
   fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hello' }] }) });

@@ -1,6 +1,7 @@
 // Runs the gateway as its own process (`node service/main.ts`), as operators do, for tests of
-// signals and restarts.
+// signals and restarts and for the benchmarks; and writes the files such a gateway reads.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 
@@ -8,11 +9,31 @@ const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
 export interface GatewayProcess {
   url: string;
+  port: number;
   child: ChildProcess;
   output: () => string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+/** Copies the real categories/ into `dir/categories`, each with the chain `chainFor` gives it (or its own); returns that folder. */
+export function writeCategories(dir: string, chainFor: (category: string) => string[] | undefined): string {
+  const categoriesDir = path.join(dir, 'categories');
+  mkdirSync(categoriesDir, { recursive: true });
+  for (const file of readdirSync(path.join(ROOT, 'categories'))) {
+    const category = JSON.parse(readFileSync(path.join(ROOT, 'categories', file), 'utf8'));
+    category.chain = chainFor(category.name) ?? category.chain;
+    writeFileSync(path.join(categoriesDir, file), JSON.stringify(category));
+  }
+  return categoriesDir;
+}
+
+/** Writes ROUTER_CONFIG and the categories into `dir`; returns the environment that points a gateway at them and at `dir/router.db`. */
+export function writeGatewayFiles(dir: string, routerConfig: unknown, chainFor: (category: string) => string[] | undefined): Record<string, string> {
+  writeFileSync(path.join(dir, 'config.json'), JSON.stringify(routerConfig));
+  return { ROUTER_DB: path.join(dir, 'router.db'), ROUTER_CONFIG: path.join(dir, 'config.json'), ROUTER_CATEGORIES_DIR: writeCategories(dir, chainFor) };
+}
+
+/** Starts `node service/main.ts` on a free loopback port with only PATH, HOME and `env`, and waits until it listens. */
 export async function startGatewayProcess(env: Record<string, string>): Promise<GatewayProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [path.join(ROOT, 'service/main.ts')], {
@@ -28,10 +49,10 @@ export async function startGatewayProcess(env: Record<string, string>): Promise<
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`gateway did not start:\n${output}`);
     await new Promise((r) => setTimeout(r, 20));
   }
-  return { url: `http://127.0.0.1:${port}`, child, output: () => output, exited };
+  return { url: `http://127.0.0.1:${port}`, port, child, output: () => output, exited };
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {

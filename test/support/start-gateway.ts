@@ -7,6 +7,7 @@ import { serve } from '@hono/node-server';
 import OpenAI from 'openai';
 import { loadConfig, type GatewayConfig } from '../../service/config/gateway-config.ts';
 import { buildGateway, type Gateway, type GatewayOverrides } from '../../service/gateway.ts';
+import { writeCategories } from './gateway-process.ts';
 
 export interface RunningGateway {
   url: string;
@@ -38,13 +39,7 @@ const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
 export async function startGateway(options: StartOptions = {}): Promise<RunningGateway> {
   const dir = options.dir ?? mkdtempSync(path.join(tmpdir(), 'router-test-'));
-  const categoriesDir = path.join(dir, 'categories');
-  mkdirSync(categoriesDir, { recursive: true });
-  for (const file of readdirSync(path.join(ROOT, 'categories'))) {
-    const category = JSON.parse(readFileSync(path.join(ROOT, 'categories', file), 'utf8'));
-    if (options.chains?.[category.name]) category.chain = options.chains[category.name];
-    writeFileSync(path.join(categoriesDir, file), JSON.stringify(category));
-  }
+  const categoriesDir = writeCategories(dir, (name) => options.chains?.[name]);
   const pricingDir = path.join(dir, 'pricing');
   mkdirSync(pricingDir, { recursive: true });
   for (const file of readdirSync(path.join(ROOT, 'pricing'))) writeFileSync(path.join(pricingDir, file), readFileSync(path.join(ROOT, 'pricing', file)));
