@@ -29,4 +29,31 @@ for (const [name, call] of variants) {
   const used = process.cpuUsage(before);
   console.log(`${name.padEnd(38)} ${((used.user + used.system) / calls).toFixed(0).padStart(5)} µs CPU per call`);
 }
+// Time to the first content of a streamed answer, one request at a time: what the SDK adds to a
+// stream's first byte before the gateway does anything with it.
+const streamed = { ...body, stream: true };
+const firstContent: Array<[string, () => Promise<number>]> = [
+  ['undici request (raw)', async () => {
+    const started = performance.now();
+    const res = await request(`${base}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(streamed), dispatcher: agent });
+    let at = NaN;
+    for await (const piece of res.body) if (Number.isNaN(at) && String(piece).includes('"content":"H')) at = performance.now() - started;
+    return at;
+  }],
+  ['openai SDK + pooled fetch (gateway)', async () => {
+    const started = performance.now();
+    const stream = await viaPooled.chat.completions.create(streamed as OpenAI.ChatCompletionCreateParamsStreaming);
+    let at = NaN;
+    for await (const chunk of stream) if (Number.isNaN(at) && chunk.choices[0]?.delta?.content) at = performance.now() - started;
+    return at;
+  }],
+];
+console.log('');
+for (const [name, call] of firstContent) {
+  for (let i = 0; i < 100; i++) await call();
+  const times: number[] = [];
+  for (let i = 0; i < 400; i++) times.push(await call());
+  times.sort((a, b) => a - b);
+  console.log(`${name.padEnd(38)} ${times[200].toFixed(3).padStart(7)} ms to first content (p50)`);
+}
 await agent.close();
