@@ -44,3 +44,27 @@ describe('structureSignals', () => {
     expect(prose.code + prose.reasoning).toBe(0);
   });
 });
+
+describe('equations and ordering premises', () => {
+  it('sees an equation in an unknown, however short the request', () => {
+    for (const text of ['If 3x + 5 = 20, what is x?', 'x^2 - 4 = 0', 'Given 2y = 14, find y', 'n * 3 = 21']) {
+      const s = signals(text);
+      expect(s.equation, text).toBe(true);
+      expect(structureScores(s).reasoning, text).toBeGreaterThanOrEqual(2);
+    }
+  });
+
+  it('does not take assignments, dates or plain numbers for equations', () => {
+    for (const text of ['In Python, what does x = 5 do?', 'Set timeout = 30 in the config', 'The meeting is on 2024-05-01', 'I have 3 cats and 2 dogs']) {
+      expect(signals(text).equation, text).toBe(false);
+    }
+  });
+
+  it('counts comparisons between named things, and scores them only as premises of a question', () => {
+    const puzzle = signals('John is taller than Mary. Mary is taller than Sue. Who is the shortest?');
+    expect(puzzle.comparisons).toBe(2);
+    expect(structureScores(puzzle).reasoning).toBeGreaterThanOrEqual(1.5);
+    const remark = signals('My brother is taller than me, and my sister is older than both of us.');
+    expect(structureScores(remark).reasoning).toBe(0);
+  });
+});

@@ -23,6 +23,10 @@ export interface StructureSignals {
   question: boolean;
   /** Arithmetic relations between quantities: "4 times", "twice", "half", "fewer", "more than", "each"… */
   relations: number;
+  /** An equation in an unknown to solve ("3x + 5 = 20", "x^2 - 4 = 0"). */
+  equation: boolean;
+  /** Premises comparing named things ("A is taller than B"), the stuff of ordering puzzles. */
+  comparisons: number;
   priorTurns: number;
 }
 
@@ -118,6 +122,10 @@ const QUANT_RE = new RegExp(
   ].join('|'),
   'i',
 );
+// A term in a single-letter unknown (3x, 2y², x^2, 4*n, x + 3) on the left of "=" and a number on the right.
+const EQUATION_RE = /(?:\d\s*\*?\s*[a-z](?![a-z])|\b[a-z]\s*(?:\^|\*\*|²|³)|\b[a-z]\s*[-+*/]\s*\d)[^=\n]{0,40}=\s*-?\d/i;
+// "is taller than", "was older than", "runs faster than", "is more expensive than".
+const COMPARISON_RE = /\b(?:is|are|was|were|runs|weighs|costs|scored|has|have)\s+(?:\w+er|more \w+|less \w+|fewer \w+)\s+than\b/gi;
 const QUESTION_RE = /\?\s*$|\?\s|^\s*(?:what|how|which|who|when|where|why|find|calculate|determine)\b/im;
 // Relations between quantities, and quantities with units ("3 hours", "$20", "40 km"): the substance
 // of a word problem. Read from tokens: relation words, relation phrases, a number before a unit.
@@ -170,7 +178,7 @@ export function structureSignals(task: string, tokens: readonly string[], priorT
     codeLines,
     codeTokens: count(CODE_TOKEN_RE, task),
     errorOutput: count(ERROR_RE, task, 4),
-    numbers: 0, mathOps: 0, answerChoices: false, quantQuestion: false, question: false, relations: 0,
+    numbers: 0, mathOps: 0, answerChoices: false, quantQuestion: false, question: false, relations: 0, equation: false, comparisons: 0,
     priorTurns,
   };
   // Code-shaped text is code whatever numbers it holds (rule C4): the math signals are not computed.
@@ -183,6 +191,8 @@ export function structureSignals(task: string, tokens: readonly string[], priorT
   signals.quantQuestion = QUANT_RE.test(task);
   signals.question = QUESTION_RE.test(task);
   signals.relations = relations(task, tokens, 4);
+  signals.equation = EQUATION_RE.test(task);
+  signals.comparisons = count(COMPARISON_RE, task, 4);
   return signals;
 }
 
@@ -218,6 +228,10 @@ export function structureScores(s: StructureSignals): StructureScores {
     if (s.numbers >= 3) add('reasoning', Math.min(s.numbers - 2, 4) * 0.3, `numbers×${s.numbers}`);
     if (s.mathOps) add('reasoning', Math.min(s.mathOps, 4) * 0.7, `math notation×${s.mathOps}`);
     if (s.answerChoices) add('reasoning', s.numbers >= 2 ? 2.5 : 1, 'answer choices');
+    // An equation with an unknown is there to be solved (R1), however short the request.
+    if (s.equation) add('reasoning', 2, 'equation in an unknown');
+    // Two or more comparisons and a question: deduction over given premises (R4).
+    if (s.comparisons >= 2 && s.question) add('reasoning', 1.5 + Math.min(s.comparisons - 2, 2) * 0.5, `ordering premises×${s.comparisons}`);
   }
   // Conversation: very short turns and turns of an ongoing dialogue lean to conversation.
   if (s.words > 0 && s.words <= 4 && !s.codeTokens && !s.numbers) add('conversation', 0.5, 'short turn');
