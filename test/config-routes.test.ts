@@ -305,7 +305,7 @@ describe('GET /providers', () => {
     expect(primary.targets.find((t: any) => t.target === 'primary/error:503')).toMatchObject({ state: 'open', failures: 5, categories: [] });
     expect(primary.targets.find((t: any) => t.target === 'primary/text:shorter')).toMatchObject({ state: 'closed', categories: ['summarize'] });
     const openrouter = providers.find((p: any) => p.name === 'openrouter');
-    expect(openrouter).toMatchObject({ type: 'openai', base_url: 'https://openrouter.ai/api/v1', configured: false, env: ['OPENROUTER_API_KEY', 'OPENROUTER_BASE_URL'] });
+    expect(openrouter).toMatchObject({ type: 'openai', base_url: 'https://openrouter.ai/api/v1', configured: false, env: ['OPENROUTER_API_KEY'] });
     expect(openrouter.targets.map((t: any) => t.target)).toContain('openrouter/moonshotai/kimi-k2.5');
     expect(JSON.stringify(providers)).not.toContain('test-key');
 

@@ -12,7 +12,7 @@ export interface ProviderConfig {
   apiKey: string | undefined;
   /** False when a key it needs is missing: its targets are skipped without a call. */
   configured: boolean;
-  /** The environment variables that would configure it, for error messages and /config. */
+  /** The environment variables that would configure it (its key, or Ollama's host), for error messages and /config. */
   envHint: string[];
   headers: Record<string, string>;
   /** Provider-specific extras (e.g. Anthropic's default max_tokens). */
@@ -138,12 +138,12 @@ function classifierFrom(env: Env): ClassifierSettings {
 
 function buildProviders(env: Env, file: ConfigFile): ProviderConfig[] {
   const builtIn: ProviderConfig[] = [
-    keyed('openai', 'openai', env.OPENAI_API_KEY, env.OPENAI_BASE_URL || 'https://api.openai.com/v1', ['OPENAI_API_KEY', 'OPENAI_BASE_URL']),
-    keyed('openrouter', 'openai', env.OPENROUTER_API_KEY, env.OPENROUTER_BASE_URL || 'https://openrouter.ai/api/v1', ['OPENROUTER_API_KEY', 'OPENROUTER_BASE_URL'], {
+    keyed('openai', 'openai', env.OPENAI_API_KEY, env.OPENAI_BASE_URL || 'https://api.openai.com/v1', ['OPENAI_API_KEY']),
+    keyed('openrouter', 'openai', env.OPENROUTER_API_KEY, env.OPENROUTER_BASE_URL || 'https://openrouter.ai/api/v1', ['OPENROUTER_API_KEY'], {
       headers: compact({ 'HTTP-Referer': env.OPENROUTER_REFERER, 'X-Title': env.OPENROUTER_TITLE }),
     }),
-    keyed('anthropic', 'anthropic', env.ANTHROPIC_API_KEY, env.ANTHROPIC_BASE_URL || undefined, ['ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL']),
-    keyed('google', 'google', env.GEMINI_API_KEY || env.GOOGLE_API_KEY, env.GEMINI_BASE_URL || undefined, ['GEMINI_API_KEY', 'GOOGLE_API_KEY', 'GEMINI_BASE_URL']),
+    keyed('anthropic', 'anthropic', env.ANTHROPIC_API_KEY, env.ANTHROPIC_BASE_URL || undefined, ['ANTHROPIC_API_KEY']),
+    keyed('google', 'google', env.GEMINI_API_KEY || env.GOOGLE_API_KEY, env.GEMINI_BASE_URL || undefined, ['GEMINI_API_KEY', 'GOOGLE_API_KEY']),
     {
       // Ollama needs no key; it counts as configured once its host is named, so a fresh
       // start without Ollama answers 503 at once instead of trying a server that is not there.
