@@ -5,11 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import OpenAI from 'openai';
 import Database from 'better-sqlite3';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startFakeOpenAI, type FakeUpstream } from '../support/fake-openai-upstream.ts';
+import { startReplayServer, type ReplayServer } from '../support/fixture-replay-server.ts';
 import { FIXTURES_DIR, fixturesPresent, responseFixtures, skipNote, type ResponseFixture } from '../support/shared-fixtures.ts';
 import { startGateway, type RunningGateway } from '../support/start-gateway.ts';
 import { normalizeMessages, openAIRequestFrom, readAnthropicJson, readAnthropicSse, type Answer } from '../support/anthropic-wire.ts';
@@ -21,13 +20,13 @@ const PROVIDER = 'fxanthropic';
 
 describe.skipIf(!fixturesPresent)('Anthropic fixtures through the gateway', () => {
   const fixtures = responseFixtures(FOLDER).map(withReadmeStatus);
-  let replay: Replay;
+  let replay: ReplayServer;
   let backup: FakeUpstream;
   let gw: RunningGateway;
   let client: OpenAI;
 
   beforeAll(async () => {
-    replay = await startReplay(fixtures);
+    replay = await startReplayServer(fixtures, (url) => url === '/v1/messages', (_url, body) => body.model);
     backup = await startFakeOpenAI();
     gw = await startGateway({
       routerConfig: {
@@ -194,40 +193,6 @@ async function collect(stream: AsyncIterable<OpenAI.ChatCompletionChunk>): Promi
   // Arguments must parse as JSON once the stream is complete.
   out.toolCalls = Object.keys(calls).map(Number).sort((a, b) => a - b).map((i) => ({ id: calls[i].id, name: calls[i].name, input: JSON.parse(calls[i].args) }));
   return out;
-}
-
-// ---- replay -----------------------------------------------------------------------------------
-
-interface Replay {
-  url: string;
-  requests: Array<{ name: string; body: Record<string, any> }>;
-  close(): Promise<void>;
-}
-
-/** Serves each fixture's bytes as recorded at POST /v1/messages; the request's model names the fixture. */
-async function startReplay(fixtures: ResponseFixture[]): Promise<Replay> {
-  const byName = new Map(fixtures.map((f) => [f.name, f]));
-  const requests: Replay['requests'] = [];
-  const server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
-    const fixture = req.method === 'POST' && req.url === '/v1/messages' ? byName.get(body.model) : undefined;
-    if (!fixture) {
-      res.writeHead(404, { 'content-type': 'application/json' });
-      return void res.end(JSON.stringify({ type: 'error', error: { type: 'not_found_error', message: `no fixture for ${req.method} ${req.url} ${body.model}` } }));
-    }
-    requests.push({ name: fixture.name, body });
-    res.writeHead(fixture.status, fixture.headers);
-    res.end(fixture.body);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
-  };
 }
 
 /** Status and content-type as the README's table gives them ("429 application/json", "529 (content-type not recorded)"). */
