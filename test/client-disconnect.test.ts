@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { startFakeOpenAI, type FakeUpstream } from './support/fake-openai-upstream.ts';
 import { startGateway, type RunningGateway } from './support/start-gateway.ts';
+import { until } from './support/until.ts';
 
 let upstream: FakeUpstream;
 let gw: RunningGateway;
@@ -30,10 +31,6 @@ async function lastRecord(model: string): Promise<Record<string, any>> {
   throw new Error(`no record for ${model}`);
 }
 
-async function eventually(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 80 && !check(); i++) await new Promise((r) => setTimeout(r, 25));
-  expect(check()).toBe(true);
-}
 
 describe('client disconnect', () => {
   it('aborts a pending plain request upstream and records it as closed by the client', async () => {
@@ -45,10 +42,10 @@ describe('client disconnect', () => {
       body: JSON.stringify({ model: 'fake/slow:3000', messages: [{ role: 'user', content: 'hi' }] }),
       signal: controller.signal,
     });
-    await eventually(() => upstream.calls('slow:3000') === 1);
+    await until(() => upstream.calls('slow:3000') === 1);
     controller.abort();
     await expect(pending).rejects.toThrow();
-    await eventually(() => upstream.closedEarly() === before + 1);
+    await until(() => upstream.closedEarly() === before + 1);
     const row = await lastRecord('fake/slow:3000');
     expect(row).toMatchObject({ outcome: 'client_closed', status: 499, target: null });
     expect(JSON.parse(row.attempts)[0]).toMatchObject({ target: 'fake/slow:3000', outcome: 'error' });
@@ -67,11 +64,11 @@ describe('client disconnect', () => {
     await reader.read();
     await reader.read();
     controller.abort();
-    await eventually(() => upstream.closedEarly() === before + 1);
+    await until(() => upstream.closedEarly() === before + 1);
     const row = await lastRecord('fake/drip:50');
     expect(row).toMatchObject({ outcome: 'client_closed', status: 200, target: 'fake/drip:50', stream: 1 });
     expect(row.completion_tokens).toBeGreaterThan(0);
     // Breakers are not fooled by a client leaving: no failure for the target.
-    await eventually(() => (gw.gateway.breakers.snapshot().find((b) => b.target === 'fake/drip:50')?.failures ?? 0) === 0);
+    await until(() => (gw.gateway.breakers.snapshot().find((b) => b.target === 'fake/drip:50')?.failures ?? 0) === 0);
   });
 });

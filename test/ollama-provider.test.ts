@@ -1,7 +1,6 @@
 // End to end: the official OpenAI SDK → the gateway's real HTTP server → the Ollama adapter →
 // a fake Ollama on 127.0.0.1 (and a fake OpenAI upstream as the next target in chains).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +8,8 @@ import OpenAI from 'openai';
 import { startFakeOllama, type FakeOllama } from './support/fake-ollama-upstream.ts';
 import { startFakeOpenAI, type FakeUpstream } from './support/fake-openai-upstream.ts';
 import { startGateway, type RunningGateway } from './support/start-gateway.ts';
+import { freePort } from './support/free-port.ts';
+import { until } from './support/until.ts';
 
 const weatherTool: OpenAI.ChatCompletionTool = {
   type: 'function',
@@ -25,7 +26,7 @@ let deadPort: number;
 beforeAll(async () => {
   ollama = await startFakeOllama();
   backup = await startFakeOpenAI();
-  deadPort = await closedPort();
+  deadPort = await freePort();
   gw = await startGateway({
     routerConfig: {
       providers: {
@@ -281,19 +282,4 @@ describe('Ollama errors through the gateway', () => {
   });
 });
 
-async function until(check: () => boolean, timeoutMs = 3000): Promise<void> {
-  const started = Date.now();
-  while (!check()) {
-    if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
-/** A port nothing listens on: bind one, then let it go. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

@@ -1,11 +1,11 @@
 // The adapter on its own against the fake Anthropic API: configuration reaching the SDK, and
 // every way a call can fail mapped to ProviderError (HTTP, refused connection, deadline, abort, cut stream).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer } from 'node:net';
 import type { ProviderConfig } from '../config/gateway-config.ts';
 import { AnthropicProvider } from './anthropic-provider.ts';
 import { ProviderError } from './provider-error.ts';
 import { startFakeAnthropic, type FakeAnthropic } from '../../test/support/fake-anthropic-upstream.ts';
+import { freePort } from '../../test/support/free-port.ts';
 
 let claude: FakeAnthropic;
 
@@ -46,7 +46,7 @@ describe('AnthropicProvider directly', () => {
   });
 
   it('maps a refused connection to kind network', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const provider = new AnthropicProvider(config(`http://127.0.0.1:${port}`));
     const error = await provider.complete({ model: 'text', request, signal: new AbortController().signal }).catch((e) => e);
     expect(error).toBeInstanceOf(ProviderError);
@@ -79,10 +79,3 @@ describe('AnthropicProvider directly', () => {
   });
 });
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

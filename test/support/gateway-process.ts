@@ -2,8 +2,8 @@
 // signals and restarts and for the benchmarks; and writes the files such a gateway reads.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
+import { freePort } from './free-port.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
@@ -50,14 +50,4 @@ export async function startGatewayProcess(env: Record<string, string>): Promise<
     await new Promise((r) => setTimeout(r, 20));
   }
   return { url: `http://127.0.0.1:${port}`, port, child, output: () => output, exited };
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }

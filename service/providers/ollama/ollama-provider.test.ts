@@ -1,18 +1,19 @@
 // The adapter against the fake Ollama, without the gateway: the call's signal really stops the
 // HTTP request (the fake sees its connection close), and errors come out as ProviderError.
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProviderConfig } from '../../config/gateway-config.ts';
 import { OllamaProvider } from '../ollama-provider.ts';
 import { ProviderError } from '../provider-error.ts';
 import { startFakeOllama, type FakeOllama } from '../../../test/support/fake-ollama-upstream.ts';
+import { freePort } from '../../../test/support/free-port.ts';
+import { until } from '../../../test/support/until.ts';
 
 let ollama: FakeOllama;
 let deadPort: number;
 
 beforeAll(async () => {
   ollama = await startFakeOllama();
-  deadPort = await closedPort();
+  deadPort = await freePort();
 });
 
 afterAll(async () => {
@@ -89,18 +90,4 @@ describe('OllamaProvider', () => {
   });
 });
 
-async function until(check: () => boolean, timeoutMs = 3000): Promise<void> {
-  const started = Date.now();
-  while (!check()) {
-    if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
