@@ -7,7 +7,6 @@ import { ProviderRegistry, type ProviderFactory } from './providers/provider-reg
 import type { ProviderType } from './providers/chat-provider.ts';
 import { BreakerRegistry } from './router/breaker-registry.ts';
 import { CategoryRegistry, readCategoryFiles } from './router/category-registry.ts';
-import type { Classifier } from './router/category.ts';
 import { ChainWalker } from './router/chain-walker.ts';
 import { ChatRouter } from './router/chat-router.ts';
 import { ConfigurableClassifier, type ClassifierSettings } from './router/configurable-classifier.ts';
@@ -31,7 +30,6 @@ export interface Gateway {
 }
 
 export interface GatewayOverrides {
-  classifier?: Classifier;
   providerFactories?: Partial<Record<ProviderType, ProviderFactory>>;
 }
 
@@ -65,7 +63,7 @@ export function buildGateway(config: GatewayConfig, overrides: GatewayOverrides 
     // The classifier's own call walks a one-target chain: breaker, deadline and error mapping included.
     return walker.complete([parsed], request, signal).then((r) => r.value);
   });
-  const router = new ChatRouter({ categories, classifier: overrides.classifier ?? classifier, providers, walker, prices, log });
+  const router = new ChatRouter({ categories, classifier, providers, walker, prices, log });
   const prometheus = new PrometheusMetrics({ breakers: () => breakers.snapshot(), chainTargets: () => categories.list().flatMap((c) => c.chain) });
   log.onRecord((record) => prometheus.record(record));
 

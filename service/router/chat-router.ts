@@ -130,11 +130,6 @@ export class ChatRouter {
     return target && this.#deps.providers.has(target.provider) ? target : undefined;
   }
 
-  /** The targets a category would walk for this request, in order. */
-  chain(category: string, request: ChatRequest): string[] {
-    return this.#chainFor(category, request).map((t) => t.id);
-  }
-
   #chainFor(category: string, request: ChatRequest): Target[] {
     const definition = this.#deps.categories.get(category);
     let targets = (definition?.chain ?? []).map(parseTarget).filter((t): t is Target => t !== null);
