@@ -5,6 +5,7 @@ import type { ProviderConfig } from '../config/gateway-config.ts';
 import { ChainFailure } from '../router/chain-walker.ts';
 import { RouteError, type ChatRouter } from '../router/chat-router.ts';
 import { Deadline } from '../router/deadline.ts';
+import { ProviderError } from '../providers/provider-error.ts';
 import type { RequestTracker } from '../router/request-tracker.ts';
 import { chainFailureError } from './chain-failure-response.ts';
 import { parseChatRequest } from './chat-request-schema.ts';
@@ -71,8 +72,9 @@ async function walk<T>(run: () => Promise<T>, category: string, deadline: Deadli
     return await run();
   } catch (error) {
     if (error instanceof ChainFailure) {
-      const deadlineHit = deadline.signal.reason instanceof Error && deadline.signal.reason.name === 'ProviderError';
-      throw Object.assign(chainFailureError(error, category, deadlineHit, deps.providers()), { attempts: error.attempts });
+      // The request deadline aborts with a ProviderError (timeout); a departed client with its own reason.
+      const deadlineHit = deadline.signal.reason instanceof ProviderError;
+      throw chainFailureError(error, category, deadlineHit, deps.providers());
     }
     throw error;
   }
@@ -89,7 +91,7 @@ function failureResponse(c: Context, error: unknown, tracker: RequestTracker, he
       : error instanceof RouteError
         ? new HttpError(error.status, 'invalid_request_error', error.message, error.param, error.code)
         : new HttpError(500, 'server_error', `internal error: ${(error as Error)?.message ?? String(error)}`, null, 'internal_error');
-  const attempts = (error as { attempts?: [] }).attempts ?? [];
+  const attempts = Array.isArray(httpError.extra.attempts) ? httpError.extra.attempts : [];
   tracker.finish({
     status: httpError.status,
     outcome: (httpError.status as number) === 499 ? 'client_closed' : 'error',
