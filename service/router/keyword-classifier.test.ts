@@ -29,7 +29,7 @@ describe('KeywordClassifier scoring', () => {
     expect(wrong.length / probes.length, `misclassified: ${JSON.stringify(wrong)}`).toBeLessThanOrEqual(1 - floor);
   });
 
-  it('recognises code by structure alone (a raw function stub with a docstring)', () => {
+  it('recognises code by structure alone (a bare function signature with a docstring)', () => {
     const c = classify(req(user('def below_zero(ops: list) -> bool:\n    """ Return True if the balance ever drops below zero.\n    >>> below_zero([1, -2])\n    True\n    """\n')));
     expect(c.category).toBe('code');
     expect(c.reasons).toEqual(expect.arrayContaining([expect.stringMatching(/code lines/)]));
