@@ -8,9 +8,9 @@
 // tool loop, a pasted 4 KB code listing). Without /work/shared a synthetic agent body is used.
 import { existsSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import type { ChatMessage, ChatRequest, ToolDefinition } from '../service/chat-types.ts';
-import { KeywordClassifier } from '../service/router/keyword-classifier.ts';
-import { CATEGORIES } from '../service/router/testdata/categories.ts';
+import type { ChatMessage, ChatRequest, ToolDefinition } from '../service/canonical/chat-types.ts';
+import { KeywordClassifier } from '../service/classify/keyword-classifier.ts';
+import { CATEGORIES } from '../service/classify/testdata/categories.ts';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : fallback);

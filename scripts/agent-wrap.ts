@@ -2,8 +2,8 @@
 // tools, flags and trailing internal-context message are kept; the task in the timestamp + Runtime
 // wrapped user message is replaced by the item's final user text, and the item's earlier turns are
 // placed before it. Built in memory only (evaluation), never written into the repository.
-import { contentText } from '../service/chat-types.ts';
-import type { ChatMessage, ChatRequest } from '../service/chat-types.ts';
+import { contentText } from '../service/canonical/chat-types.ts';
+import type { ChatMessage, ChatRequest } from '../service/canonical/chat-types.ts';
 
 // head: the "[Sun 2026-11-22 02:37 UTC] " or "[cron:<id> <name>] " prefix; tail: an optional cron preamble
 // ("Current time: …") and the Runtime line.

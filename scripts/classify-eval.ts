@@ -13,9 +13,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { ChatRequest } from '../service/chat-types.ts';
-import { KeywordClassifier } from '../service/router/keyword-classifier.ts';
-import { CATEGORIES } from '../service/router/testdata/categories.ts';
+import type { ChatRequest } from '../service/canonical/chat-types.ts';
+import { KeywordClassifier } from '../service/classify/keyword-classifier.ts';
+import { CATEGORIES } from '../service/classify/testdata/categories.ts';
 import { wrapInAgentTurn } from './agent-wrap.ts';
 
 const LABELS = ['tools', 'code', 'reasoning', 'conversation'];

@@ -5,8 +5,8 @@
 // CLASSIFY_AGENT_WRAP=1 wraps each item without tools in the OpenClaw agent-turn fixture first
 // (CLASSIFY_AGENT_FIXTURE overrides the fixture path); the wrapping happens in memory only.
 import { readFileSync } from 'node:fs';
-import { KeywordClassifier } from '../service/router/keyword-classifier.ts';
-import { CATEGORIES as categories } from '../service/router/testdata/categories.ts';
+import { KeywordClassifier } from '../service/classify/keyword-classifier.ts';
+import { CATEGORIES as categories } from '../service/classify/testdata/categories.ts';
 import { wrapInAgentTurn } from './agent-wrap.ts';
 
 const classifier = new KeywordClassifier({ toolsPolicy: process.env.CLASSIFY_TOOLS_POLICY || 'intent' });

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { PriceTable, readPricingFiles, type ModelPrice } from '../service/router/price-table.ts';
+import { PriceTable, readPricingFiles, type ModelPrice } from '../service/record/price-table.ts';
 import { fixturesPresent, responseFixtures, skipNote, type ResponseFixture } from './support/shared-fixtures.ts';
 import { startGateway, type RunningGateway } from './support/start-gateway.ts';
 

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { ProviderType } from '../providers/chat-provider.ts';
-import type { ClassifierSettings } from '../router/configurable-classifier.ts';
+import type { ClassifierSettings } from '../classify/configurable-classifier.ts';
 
 export interface ProviderConfig {
   name: string;

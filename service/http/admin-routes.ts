@@ -3,9 +3,9 @@
 import { Hono } from 'hono';
 import type { GatewayConfig } from '../config/gateway-config.ts';
 import type { ProviderRegistry } from '../providers/provider-registry.ts';
-import type { BreakerRegistry } from '../router/breaker-registry.ts';
-import type { CategoryRegistry } from '../router/category-registry.ts';
-import type { PriceTable } from '../router/price-table.ts';
+import type { BreakerRegistry } from '../walk/breaker-registry.ts';
+import type { CategoryRegistry } from '../plan/category-registry.ts';
+import type { PriceTable } from '../record/price-table.ts';
 import type { BreakerEventLog } from '../store/breaker-event-log.ts';
 import type { CategoryStore } from '../store/category-store.ts';
 import type { MetricsSummary } from '../store/metrics-query.ts';

@@ -1,11 +1,11 @@
 // The HTTP surface: OpenAI-compatible routes, classification, health and the admin routes.
 import { Hono } from 'hono';
-import type { ChatRouter } from '../router/chat-router.ts';
+import type { ChatRouter } from '../plan/chat-router.ts';
 import { adminAuth } from './admin-auth.ts';
 import { ADMIN_PATHS, adminRoutes, type AdminDeps } from './admin-routes.ts';
-import { chatRoute } from './chat-route.ts';
+import { chatRoute } from '../dialects/chat-completions/chat-route.ts';
 import { classifierRoutes } from './classifier-routes.ts';
-import type { ConfigurableClassifier } from '../router/configurable-classifier.ts';
+import type { ConfigurableClassifier } from '../classify/configurable-classifier.ts';
 import type { SettingsStore } from '../store/settings-store.ts';
 import { classifyRoute } from './classify-route.ts';
 import { clientAuth } from './client-auth.ts';

@@ -1,6 +1,6 @@
 // Circuit breakers: every breaker's state with the recent state changes, and resets.
 import { Hono } from 'hono';
-import { parseTarget } from '../router/target.ts';
+import { parseTarget } from '../plan/target.ts';
 import type { AdminDeps } from './admin-routes.ts';
 import { withTimestamp } from './config-routes.ts';
 import { HttpError, errorResponse } from './openai-error.ts';

@@ -1,7 +1,7 @@
 // What a category must look like, over REST and in categories/*.json: zod shapes, plus the
 // checks zod cannot make alone (a pattern that compiles, a chain whose providers exist).
 import { z } from 'zod';
-import type { CategoryDefinition } from '../router/category.ts';
+import type { CategoryDefinition } from '../classify/category.ts';
 
 /** `direct` is what a `provider/model` request is recorded under; a category of that name would be ambiguous. */
 const RESERVED = new Set(['direct']);

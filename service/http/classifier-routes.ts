@@ -3,8 +3,8 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { ProviderRegistry } from '../providers/provider-registry.ts';
-import type { ConfigurableClassifier, ClassifierSettings } from '../router/configurable-classifier.ts';
-import { chainProblem } from '../router/target.ts';
+import type { ConfigurableClassifier, ClassifierSettings } from '../classify/configurable-classifier.ts';
+import { chainProblem } from '../plan/target.ts';
 import type { SettingsStore } from '../store/settings-store.ts';
 import { errorResponse, invalidRequest } from './openai-error.ts';
 import { readJsonBody } from './read-json-body.ts';

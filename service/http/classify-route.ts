@@ -1,7 +1,7 @@
 // POST /v1/classify: what the router would do with a chat request, without calling upstream.
 import type { Context } from 'hono';
-import { RouteError, type ChatRouter } from '../router/chat-router.ts';
-import { parseChatRequest } from './chat-request-schema.ts';
+import { RouteError, type ChatRouter } from '../plan/chat-router.ts';
+import { parseChatRequest } from '../dialects/chat-completions/chat-request-schema.ts';
 import { HttpError, errorResponse } from './openai-error.ts';
 import { readJsonBody } from './read-json-body.ts';
 

@@ -2,7 +2,7 @@
 // `Authorization: Bearer <one of them>`. A rejected chat request is still recorded in the log.
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
-import type { ChatRouter } from '../router/chat-router.ts';
+import type { ChatRouter } from '../plan/chat-router.ts';
 import { HttpError, errorResponse } from './openai-error.ts';
 
 export function clientAuth(keys: string[], router: Pick<ChatRouter, 'track'>): MiddlewareHandler {

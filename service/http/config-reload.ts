@@ -10,10 +10,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { GatewayConfig, ProviderConfig } from '../config/gateway-config.ts';
 import type { ProviderRegistry } from '../providers/provider-registry.ts';
-import type { CategoryRegistry } from '../router/category-registry.ts';
-import type { CategoryDefinition } from '../router/category.ts';
-import { parsePricingFile, type PriceChange, type PriceTable, type PricingFile } from '../router/price-table.ts';
-import { chainProblem } from '../router/target.ts';
+import type { CategoryRegistry } from '../plan/category-registry.ts';
+import type { CategoryDefinition } from '../classify/category.ts';
+import { parsePricingFile, type PriceChange, type PriceTable, type PricingFile } from '../record/price-table.ts';
+import { chainProblem } from '../plan/target.ts';
 import type { CategoryStore } from '../store/category-store.ts';
 import { categoryFileSchema, firstIssue } from './category-schema.ts';
 

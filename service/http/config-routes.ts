@@ -3,8 +3,8 @@
 // transaction with its audit row, and seen by the next request (the registry swaps its list).
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { BUILT_IN_CATEGORIES } from '../router/category.ts';
-import { chainProblem } from '../router/target.ts';
+import { BUILT_IN_CATEGORIES } from '../classify/category.ts';
+import { chainProblem } from '../plan/target.ts';
 import type { AdminDeps } from './admin-routes.ts';
 import { categoryBodySchema, firstIssue, toDefinition } from './category-schema.ts';
 import { reloadConfiguration } from './config-reload.ts';

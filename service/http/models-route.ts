@@ -1,6 +1,6 @@
 // GET /v1/models in OpenAI's list shape: `router`, `router/<category>`, and every chain target.
 import type { Context } from 'hono';
-import type { CategoryRegistry } from '../router/category-registry.ts';
+import type { CategoryRegistry } from '../plan/category-registry.ts';
 import type { ProviderRegistry } from '../providers/provider-registry.ts';
 
 const CREATED = Math.floor(Date.now() / 1000);

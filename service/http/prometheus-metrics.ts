@@ -2,7 +2,7 @@
 // time, by the breakers' states. Counters live in this process: they restart at zero with it,
 // which rate() and increase() expect; the JSON /metrics reads SQLite for totals that survive.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { BreakerSnapshot } from '../router/breaker-registry.ts';
+import type { BreakerSnapshot } from '../walk/breaker-registry.ts';
 import type { RequestRecord } from '../store/request-log.ts';
 
 export interface PrometheusDeps {

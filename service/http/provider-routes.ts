@@ -1,7 +1,7 @@
 // GET /providers: each provider as configured (never its key) with its targets' breakers.
 import { Hono } from 'hono';
-import type { BreakerSnapshot } from '../router/breaker-registry.ts';
-import { parseTarget } from '../router/target.ts';
+import type { BreakerSnapshot } from '../walk/breaker-registry.ts';
+import { parseTarget } from '../plan/target.ts';
 import type { AdminDeps } from './admin-routes.ts';
 
 export function providerRoutes(deps: AdminDeps): Hono {

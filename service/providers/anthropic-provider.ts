@@ -1,6 +1,6 @@
 // Anthropic adapter on the official SDK: translation lives in ./anthropic/, this file wires it to the client.
 import Anthropic from '@anthropic-ai/sdk';
-import type { ChatCompletion, ChatCompletionChunk } from '../chat-types.ts';
+import type { ChatCompletion, ChatCompletionChunk } from '../canonical/chat-types.ts';
 import type { ProviderConfig } from '../config/gateway-config.ts';
 import type { ChatProvider, ProviderCall } from './chat-provider.ts';
 import { createPooledFetch, type FetchLike } from './pooled-fetch.ts';

@@ -1,5 +1,5 @@
 // The contract every provider adapter fulfils: canonical request in, canonical answer out.
-import type { ChatCompletion, ChatCompletionChunk, ChatRequest } from '../chat-types.ts';
+import type { ChatCompletion, ChatCompletionChunk, ChatRequest } from '../canonical/chat-types.ts';
 
 export type ProviderType = 'openai' | 'anthropic' | 'google' | 'ollama';
 

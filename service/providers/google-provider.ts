@@ -11,7 +11,7 @@ import {
   type GenerativeModel,
   type RequestOptions,
 } from '@google/generative-ai';
-import type { ChatCompletion, ChatCompletionChunk } from '../chat-types.ts';
+import type { ChatCompletion, ChatCompletionChunk } from '../canonical/chat-types.ts';
 import type { ProviderConfig } from '../config/gateway-config.ts';
 import type { ChatProvider, ProviderCall } from './chat-provider.ts';
 import { ProviderError, abortedError } from './provider-error.ts';

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 // image string from disk when a file of that name exists, so a client-sent "base64" such as
 // "/etc/passwd" would be read and uploaded. Images here are always inline base64.
 import { Ollama, type AbortableAsyncIterator, type ChatResponse } from 'ollama/browser';
-import type { ChatCompletion, ChatCompletionChunk } from '../chat-types.ts';
+import type { ChatCompletion, ChatCompletionChunk } from '../canonical/chat-types.ts';
 import type { ProviderConfig } from '../config/gateway-config.ts';
 import type { ChatProvider, ProviderCall, TargetCapabilities } from './chat-provider.ts';
 import { createPooledFetch, type FetchLike } from './pooled-fetch.ts';

@@ -1,7 +1,7 @@
 // OpenAI-family adapter (OpenAI, OpenRouter, any OpenAI-compatible host) on the official SDK.
 // The canonical format is OpenAI's, so requests pass through with only the model replaced.
 import OpenAI from 'openai';
-import type { ChatCompletion, ChatCompletionChunk, ChatRequest } from '../chat-types.ts';
+import type { ChatCompletion, ChatCompletionChunk, ChatRequest } from '../canonical/chat-types.ts';
 import type { ProviderConfig } from '../config/gateway-config.ts';
 import type { ChatProvider, ProviderCall } from './chat-provider.ts';
 import { createPooledFetch, type FetchLike } from './pooled-fetch.ts';

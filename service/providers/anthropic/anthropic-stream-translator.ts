@@ -1,6 +1,6 @@
 // Anthropic's raw stream events → OpenAI chat.completion.chunk objects, one event at a time.
 import type Anthropic from '@anthropic-ai/sdk';
-import type { ChatCompletionChunk, ChunkDelta, FinishReason } from '../../chat-types.ts';
+import type { ChatCompletionChunk, ChunkDelta, FinishReason } from '../../canonical/chat-types.ts';
 import { ProviderError } from '../provider-error.ts';
 import { anthropicStreamError } from './map-anthropic-error.ts';
 import { mapAnthropicFinishReason } from './map-anthropic-finish-reason.ts';

@@ -1,6 +1,6 @@
 // OpenAI content parts → Anthropic content blocks (text, image, PDF document).
 import type Anthropic from '@anthropic-ai/sdk';
-import type { ChatMessage, ContentPart } from '../../chat-types.ts';
+import type { ChatMessage, ContentPart } from '../../canonical/chat-types.ts';
 
 export type AnthropicInputBlock = Anthropic.TextBlockParam | Anthropic.ImageBlockParam | Anthropic.DocumentBlockParam;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatMessage } from '../../chat-types.ts';
+import type { ChatMessage } from '../../canonical/chat-types.ts';
 import { convertToAnthropicMessages, parseToolArguments, toolUseId } from './convert-to-anthropic-messages.ts';
 
 describe('convertToAnthropicMessages', () => {

@@ -1,6 +1,6 @@
 // OpenAI chat messages → Anthropic's top-level `system` plus alternating user/assistant turns.
 import type Anthropic from '@anthropic-ai/sdk';
-import type { ChatMessage } from '../../chat-types.ts';
+import type { ChatMessage } from '../../canonical/chat-types.ts';
 import { convertToAnthropicContent } from './convert-to-anthropic-content.ts';
 
 export interface AnthropicPrompt {

@@ -1,5 +1,5 @@
 // Anthropic stop_reason → OpenAI finish_reason.
-import type { FinishReason } from '../../chat-types.ts';
+import type { FinishReason } from '../../canonical/chat-types.ts';
 
 export function mapAnthropicFinishReason(reason: string | null | undefined): FinishReason | null {
   switch (reason) {

@@ -1,6 +1,6 @@
 // Anthropic usage → OpenAI usage. Anthropic counts cache reads and cache writes apart from
 // input_tokens; OpenAI's prompt_tokens includes them, with the cache hits in cached_tokens.
-import type { Usage } from '../../chat-types.ts';
+import type { Usage } from '../../canonical/chat-types.ts';
 
 export interface AnthropicUsageLike {
   input_tokens?: number | null;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ToolDefinition } from '../../chat-types.ts';
+import type { ToolDefinition } from '../../canonical/chat-types.ts';
 import { prepareAnthropicTools, toAnthropicToolChoice } from './prepare-anthropic-tools.ts';
 
 const weather: ToolDefinition = {

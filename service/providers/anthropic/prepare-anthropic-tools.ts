@@ -1,6 +1,6 @@
 // OpenAI tools / tool_choice / parallel_tool_calls → Anthropic tools and tool_choice.
 import type Anthropic from '@anthropic-ai/sdk';
-import type { ChatRequest, ToolChoice } from '../../chat-types.ts';
+import type { ChatRequest, ToolChoice } from '../../canonical/chat-types.ts';
 
 export interface AnthropicToolConfig {
   tools?: Anthropic.Tool[];

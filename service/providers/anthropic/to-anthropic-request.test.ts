@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatRequest } from '../../chat-types.ts';
+import type { ChatRequest } from '../../canonical/chat-types.ts';
 import { toAnthropicRequest } from './to-anthropic-request.ts';
 
 const base: ChatRequest = { model: 'router', messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'hi' }] };

@@ -1,6 +1,6 @@
 // A canonical (OpenAI) chat request → the body of Anthropic's POST /v1/messages.
 import type Anthropic from '@anthropic-ai/sdk';
-import type { ChatRequest } from '../../chat-types.ts';
+import type { ChatRequest } from '../../canonical/chat-types.ts';
 import { convertToAnthropicMessages } from './convert-to-anthropic-messages.ts';
 import { prepareAnthropicTools } from './prepare-anthropic-tools.ts';
 

@@ -1,6 +1,6 @@
 // An Anthropic Message → an OpenAI chat.completion.
 import type Anthropic from '@anthropic-ai/sdk';
-import type { AssistantMessage, ChatCompletion, ToolCall } from '../../chat-types.ts';
+import type { AssistantMessage, ChatCompletion, ToolCall } from '../../canonical/chat-types.ts';
 import { mapAnthropicFinishReason } from './map-anthropic-finish-reason.ts';
 import { mapAnthropicUsage } from './map-anthropic-usage.ts';
 

@@ -1,7 +1,7 @@
 // A Gemini functionCall part ↔ an OpenAI tool call, including the thought signature that
 // Gemini 3 requires back on the function call of a later turn.
 import { createHash, randomUUID } from 'node:crypto';
-import type { ToolCall } from '../../chat-types.ts';
+import type { ToolCall } from '../../canonical/chat-types.ts';
 import type { GeminiPart } from './gemini-api-types.ts';
 
 /**

@@ -1,6 +1,6 @@
 // A generateContent response → an OpenAI chat.completion.
 import { randomUUID } from 'node:crypto';
-import type { ChatCompletion } from '../../chat-types.ts';
+import type { ChatCompletion } from '../../canonical/chat-types.ts';
 import type { GeminiCandidate, GeminiGenerateContentResponse } from './gemini-api-types.ts';
 import { convertGeminiUsage } from './convert-gemini-usage.ts';
 import { ToolCallIds, toToolCall, type GeminiToolCall } from './convert-gemini-function-call.ts';

@@ -1,5 +1,5 @@
 // Gemini usageMetadata → OpenAI usage.
-import type { Usage } from '../../chat-types.ts';
+import type { Usage } from '../../canonical/chat-types.ts';
 import type { GeminiUsageMetadata } from './gemini-api-types.ts';
 
 /**

@@ -1,5 +1,5 @@
 // OpenAI messages → Gemini `systemInstruction` + `contents` (roles user/model).
-import { contentText, type ChatMessage } from '../../chat-types.ts';
+import { contentText, type ChatMessage } from '../../canonical/chat-types.ts';
 import type { GeminiContent, GeminiPart } from './gemini-api-types.ts';
 import { thoughtSignatureOf } from './convert-gemini-function-call.ts';
 import { convertToGeminiUserParts } from './convert-to-gemini-user-parts.ts';

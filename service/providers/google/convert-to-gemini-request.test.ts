@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatMessage, ChatRequest } from '../../chat-types.ts';
+import type { ChatMessage, ChatRequest } from '../../canonical/chat-types.ts';
 import { SKIP_SIGNATURE, convertToGeminiContents } from './convert-to-gemini-contents.ts';
 import { convertToGeminiRequest } from './convert-to-gemini-request.ts';
 import { prepareGeminiTools } from './prepare-gemini-tools.ts';

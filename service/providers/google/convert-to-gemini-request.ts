@@ -1,5 +1,5 @@
 // A canonical chat request → a Gemini GenerateContentRequest body.
-import type { ChatRequest } from '../../chat-types.ts';
+import type { ChatRequest } from '../../canonical/chat-types.ts';
 import type { GeminiGenerateContentRequest, GeminiGenerationConfig } from './gemini-api-types.ts';
 import { convertJsonSchemaNode } from './convert-json-schema-to-gemini.ts';
 import { convertToGeminiContents } from './convert-to-gemini-contents.ts';

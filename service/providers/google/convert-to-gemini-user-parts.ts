@@ -1,5 +1,5 @@
 // The content of a user (or system) message → Gemini parts: text, images, audio and files.
-import type { ChatMessage, ContentPart } from '../../chat-types.ts';
+import type { ChatMessage, ContentPart } from '../../canonical/chat-types.ts';
 import type { GeminiPart } from './gemini-api-types.ts';
 
 const MIME_BY_EXTENSION: Record<string, string> = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatCompletionChunk } from '../../chat-types.ts';
+import type { ChatCompletionChunk } from '../../canonical/chat-types.ts';
 import { ProviderError } from '../provider-error.ts';
 import type { GeminiGenerateContentResponse } from './gemini-api-types.ts';
 import { GeminiStreamTranslator } from './gemini-stream-translator.ts';

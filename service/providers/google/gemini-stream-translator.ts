@@ -3,7 +3,7 @@
 // and a last `choices: []` chunk carrying usage (Gemini repeats usage on every event; the
 // last one is final).
 import { randomUUID } from 'node:crypto';
-import type { ChatCompletionChunk, ChunkDelta, FinishReason, ToolCallDelta } from '../../chat-types.ts';
+import type { ChatCompletionChunk, ChunkDelta, FinishReason, ToolCallDelta } from '../../canonical/chat-types.ts';
 import { ProviderError } from '../provider-error.ts';
 import type { GeminiCandidate, GeminiGenerateContentResponse, GeminiUsageMetadata } from './gemini-api-types.ts';
 import { ToolCallIds, toToolCall, type GoogleToolCallExtra } from './convert-gemini-function-call.ts';

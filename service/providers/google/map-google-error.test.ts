@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideOnFailure } from '../../router/failure-policy.ts';
+import { decideOnFailure } from '../../walk/failure-policy.ts';
 import { mapGoogleHttpError, parseRetryDelay } from './map-google-error.ts';
 
 const retryInfo = [

@@ -1,5 +1,5 @@
 // Gemini's finishReason → OpenAI's finish_reason.
-import type { FinishReason } from '../../chat-types.ts';
+import type { FinishReason } from '../../canonical/chat-types.ts';
 
 const FILTERED = new Set([
   'SAFETY',

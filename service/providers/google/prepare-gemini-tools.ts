@@ -1,5 +1,5 @@
 // OpenAI tools + tool_choice → Gemini `tools` (functionDeclarations) + `toolConfig`.
-import type { ChatRequest } from '../../chat-types.ts';
+import type { ChatRequest } from '../../canonical/chat-types.ts';
 import type { GeminiFunctionDeclaration, GeminiTool, GeminiToolConfig } from './gemini-api-types.ts';
 import { convertJsonSchemaToGemini } from './convert-json-schema-to-gemini.ts';
 

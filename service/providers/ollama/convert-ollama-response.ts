@@ -1,5 +1,5 @@
 // Ollama /api/chat (stream:false) answer → OpenAI chat.completion.
-import type { AssistantMessage, ChatCompletion, Usage } from '../../chat-types.ts';
+import type { AssistantMessage, ChatCompletion, Usage } from '../../canonical/chat-types.ts';
 import { convertOllamaToolCall } from './convert-ollama-tool-calls.ts';
 import { mapOllamaFinishReason } from './map-ollama-finish-reason.ts';
 import type { OllamaWireChatResponse } from './ollama-chat-wire.ts';

@@ -1,6 +1,6 @@
 // Ollama tool calls (arguments as an object, usually no id) → OpenAI tool calls.
 import { createHash } from 'node:crypto';
-import type { ToolCall } from '../../chat-types.ts';
+import type { ToolCall } from '../../canonical/chat-types.ts';
 import type { OllamaWireToolCall } from './ollama-chat-wire.ts';
 
 /**

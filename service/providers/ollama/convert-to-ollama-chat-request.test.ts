@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatRequest, ToolDefinition } from '../../chat-types.ts';
+import type { ChatRequest, ToolDefinition } from '../../canonical/chat-types.ts';
 import { convertToOllamaChatRequest, formatOf, selectTools, thinkOf } from './convert-to-ollama-chat-request.ts';
 
 const weather: ToolDefinition = {

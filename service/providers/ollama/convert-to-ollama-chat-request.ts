@@ -1,6 +1,6 @@
 // An OpenAI chat request → the body of Ollama's /api/chat (without `stream`, which the adapter sets).
 import type { ChatRequest as OllamaChatRequest, Options as OllamaOptions, Tool as OllamaTool } from 'ollama/browser';
-import type { ChatRequest, ToolDefinition } from '../../chat-types.ts';
+import type { ChatRequest, ToolDefinition } from '../../canonical/chat-types.ts';
 import { convertToOllamaMessages } from './convert-to-ollama-messages.ts';
 
 export type OllamaChatBody = Omit<OllamaChatRequest, 'stream'>;

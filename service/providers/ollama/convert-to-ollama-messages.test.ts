@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatMessage } from '../../chat-types.ts';
+import type { ChatMessage } from '../../canonical/chat-types.ts';
 import { convertToOllamaMessages, imageToBase64 } from './convert-to-ollama-messages.ts';
 import { OllamaUnsupportedInputError } from './ollama-unsupported-input.ts';
 

@@ -1,6 +1,6 @@
 // OpenAI chat messages → Ollama /api/chat messages.
 import type { Message as OllamaMessage, ToolCall as OllamaToolCall } from 'ollama/browser';
-import type { ChatMessage, ContentPart, ImagePart } from '../../chat-types.ts';
+import type { ChatMessage, ContentPart, ImagePart } from '../../canonical/chat-types.ts';
 import { argumentsToObject } from './convert-ollama-tool-calls.ts';
 import { OllamaUnsupportedInputError } from './ollama-unsupported-input.ts';
 

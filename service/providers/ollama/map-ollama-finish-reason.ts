@@ -1,5 +1,5 @@
 // Ollama's done_reason → OpenAI finish_reason.
-import type { FinishReason } from '../../chat-types.ts';
+import type { FinishReason } from '../../canonical/chat-types.ts';
 
 /**
  * Ollama ends tool-calling turns with done_reason "stop", so the presence of calls decides

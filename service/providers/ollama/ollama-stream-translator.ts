@@ -1,5 +1,5 @@
 // Ollama /api/chat NDJSON objects → OpenAI chat.completion.chunk objects.
-import type { ChatCompletionChunk, ChunkDelta, FinishReason } from '../../chat-types.ts';
+import type { ChatCompletionChunk, ChunkDelta, FinishReason } from '../../canonical/chat-types.ts';
 import { ProviderError } from '../provider-error.ts';
 import { createdSeconds, ollamaUsage } from './convert-ollama-response.ts';
 import { convertOllamaToolCall } from './convert-ollama-tool-calls.ts';

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { ChatMessage, ChatRequest, ToolDefinition } from '../chat-types.ts';
+import type { ChatMessage, ChatRequest, ToolDefinition } from '../canonical/chat-types.ts';
 import { CATEGORIES } from './testdata/categories.ts';
 import { HARD_PROBES } from './testdata/probes-hard.ts';
 import { PROBES } from './testdata/probes.ts';

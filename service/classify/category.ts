@@ -1,6 +1,6 @@
 // Categories and the classifier contract. A category is a named task kind with the terms
 // that signal it and the fallback chain of `provider/model` targets that serves it.
-import type { ChatRequest } from '../chat-types.ts';
+import type { ChatRequest } from '../canonical/chat-types.ts';
 
 /** A weighted signal: a word/phrase matched at word boundaries, or a regular expression. */
 export interface KeywordRule {

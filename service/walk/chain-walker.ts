@@ -1,11 +1,11 @@
 // Walks a chain of targets, each behind its breaker, until one answers.
-import type { ChatCompletion, ChatCompletionChunk, ChatRequest } from '../chat-types.ts';
+import type { ChatCompletion, ChatCompletionChunk, ChatRequest } from '../canonical/chat-types.ts';
 import type { ChatProvider } from '../providers/chat-provider.ts';
 import { ProviderError } from '../providers/provider-error.ts';
 import type { ProviderRegistry } from '../providers/provider-registry.ts';
 import { BreakerRegistry, isOpenBreakerError } from './breaker-registry.ts';
 import { decideOnFailure, isContextLengthError } from './failure-policy.ts';
-import type { Target } from './target.ts';
+import type { Target } from '../plan/target.ts';
 import { openFirstContent, type OpenedStream } from './stream-head.ts';
 import { isEmptyCompletion } from './empty-completion.ts';
 import { Deadline } from './deadline.ts';

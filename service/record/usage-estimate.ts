@@ -1,6 +1,6 @@
 // Token counts for an answer whose upstream reported no usage, so the request is still costed
 // (and flagged as estimated) instead of charged nothing.
-import { contentText, type ChatCompletion, type ChatCompletionChunk, type ChatRequest, type Usage } from '../chat-types.ts';
+import { contentText, type ChatCompletion, type ChatCompletionChunk, type ChatRequest, type Usage } from '../canonical/chat-types.ts';
 
 /** About four characters per token: OpenAI's rule of thumb for English text; code and non-Latin scripts run denser, so this errs low there. */
 const CHARS_PER_TOKEN = 4;

@@ -1,11 +1,11 @@
 // Follows one client request from arrival to its last byte and turns it into a log row.
-import type { ChatCompletion, ChatCompletionChunk, ChatRequest, Usage } from '../chat-types.ts';
+import type { ChatCompletion, ChatCompletionChunk, ChatRequest, Usage } from '../canonical/chat-types.ts';
 import type { RequestLog } from '../store/request-log.ts';
-import type { Attempt } from './chain-walker.ts';
-import type { Classification } from './category.ts';
+import type { Attempt } from '../walk/chain-walker.ts';
+import type { Classification } from '../classify/category.ts';
 import type { PriceTable } from './price-table.ts';
 import { chunkOutputChars, completionOutputChars, estimateUsage } from './usage-estimate.ts';
-import type { ToolLoopAffinity } from './tool-loop-affinity.ts';
+import type { ToolLoopAffinity } from '../plan/tool-loop-affinity.ts';
 
 export interface TrackerInit {
   id: string;

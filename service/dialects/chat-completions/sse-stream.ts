@@ -1,11 +1,11 @@
 // A walked stream as OpenAI SSE events: `data: {chunk}\n\n` … `data: [DONE]\n\n`. A failure after
 // content was sent ends the stream with an error event and no [DONE]. Recording happens here,
 // once, however the stream ends.
-import type { ChatCompletionChunk, Usage } from '../chat-types.ts';
-import { ProviderError } from '../providers/provider-error.ts';
-import type { Attempt } from '../router/chain-walker.ts';
-import type { RequestTracker } from '../router/request-tracker.ts';
-import type { OpenedStream } from '../router/stream-head.ts';
+import type { ChatCompletionChunk, Usage } from '../../canonical/chat-types.ts';
+import { ProviderError } from '../../providers/provider-error.ts';
+import type { Attempt } from '../../walk/chain-walker.ts';
+import type { RequestTracker } from '../../record/request-tracker.ts';
+import type { OpenedStream } from '../../walk/stream-head.ts';
 
 export interface SseContext {
   opened: OpenedStream;

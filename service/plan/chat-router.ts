@@ -1,13 +1,13 @@
 // Turns a chat request into a plan (category and chain) and walks it.
-import type { ChatCompletion, ChatRequest } from '../chat-types.ts';
+import type { ChatCompletion, ChatRequest } from '../canonical/chat-types.ts';
 import type { ProviderRegistry } from '../providers/provider-registry.ts';
 import type { RequestLog } from '../store/request-log.ts';
-import type { Classification, Classifier } from './category.ts';
+import type { Classification, Classifier } from '../classify/category.ts';
 import type { CategoryRegistry } from './category-registry.ts';
-import type { ChainWalker, WalkSuccess } from './chain-walker.ts';
-import type { PriceTable } from './price-table.ts';
-import { RequestTracker, type TrackerInit } from './request-tracker.ts';
-import type { OpenedStream } from './stream-head.ts';
+import type { ChainWalker, WalkSuccess } from '../walk/chain-walker.ts';
+import type { PriceTable } from '../record/price-table.ts';
+import { RequestTracker, type TrackerInit } from '../record/request-tracker.ts';
+import type { OpenedStream } from '../walk/stream-head.ts';
 import { parseTarget, type Target } from './target.ts';
 import { ToolLoopAffinity } from './tool-loop-affinity.ts';
 

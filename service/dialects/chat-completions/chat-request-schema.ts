@@ -1,8 +1,8 @@
 // Validation of the parts of a Chat Completions body the gateway depends on. Unknown fields
 // are kept (loose objects) so they reach OpenAI-family upstreams unchanged.
 import { z } from 'zod';
-import type { ChatRequest } from '../chat-types.ts';
-import { invalidRequest, type HttpError } from './openai-error.ts';
+import type { ChatRequest } from '../../canonical/chat-types.ts';
+import { invalidRequest, type HttpError } from '../../http/openai-error.ts';
 
 const part = z.looseObject({ type: z.string() });
 const content = z.union([z.string(), z.array(part), z.null()]);

@@ -1,6 +1,6 @@
 // The classifier the router uses, rebuilt whenever an operator changes its settings over /config:
 // the keyword scorer alone, or an LLM in front of it (always, or when keywords are unsure).
-import type { ChatCompletion, ChatRequest } from '../chat-types.ts';
+import type { ChatCompletion, ChatRequest } from '../canonical/chat-types.ts';
 import type { CategoryDefinition, Classification, Classifier } from './category.ts';
 import { KeywordClassifier, type KeywordClassifierSettings } from './keyword-classifier.ts';
 import { LlmClassifier } from './llm-classifier.ts';

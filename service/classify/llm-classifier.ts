@@ -10,7 +10,7 @@
 // Answers are cached by a hash of the task text (and the category set) in a bounded LRU; concurrent
 // identical requests share one call.
 import { createHash } from 'node:crypto';
-import type { ChatCompletion, ChatRequest } from '../chat-types.ts';
+import type { ChatCompletion, ChatRequest } from '../canonical/chat-types.ts';
 import type { CategoryDefinition, Classification, Classifier } from './category.ts';
 import type { KeywordClassifier } from './keyword-classifier.ts';
 

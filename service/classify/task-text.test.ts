@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { ChatMessage, ChatRequest } from '../chat-types.ts';
+import type { ChatMessage, ChatRequest } from '../canonical/chat-types.ts';
 import { compileBoilerplate, DEFAULT_BOILERPLATE_PATTERNS, extractTaskText, stripBoilerplate } from './task-text.ts';
 
 const patterns = compileBoilerplate(DEFAULT_BOILERPLATE_PATTERNS);

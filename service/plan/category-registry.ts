@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CategoryStore } from '../store/category-store.ts';
-import type { CategoryDefinition } from './category.ts';
+import type { CategoryDefinition } from '../classify/category.ts';
 
 export class CategoryRegistry {
   readonly #store: CategoryStore;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatMessage, ChatRequest } from '../chat-types.ts';
+import type { ChatMessage, ChatRequest } from '../canonical/chat-types.ts';
 import type { CategoryDefinition } from './category.ts';
 import { KeywordClassifier } from './keyword-classifier.ts';
 import { CATEGORIES } from './testdata/categories.ts';

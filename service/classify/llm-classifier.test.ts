@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatCompletion, ChatMessage, ChatRequest } from '../chat-types.ts';
+import type { ChatCompletion, ChatMessage, ChatRequest } from '../canonical/chat-types.ts';
 import { KeywordClassifier } from './keyword-classifier.ts';
 import { buildClassifierPrompt, LlmClassifier, parseCategoryAnswer } from './llm-classifier.ts';
 import type { LlmClassifierSettings } from './llm-classifier.ts';

@@ -17,7 +17,7 @@
 //                    `actionThreshold`; only the imperative lead of the task is read for the verb. For a
 //                    small non-agent tool set the verb also adds half its weight to the overlap.
 //               Otherwise the request gets its task's category.
-import type { ChatRequest } from '../chat-types.ts';
+import type { ChatRequest } from '../canonical/chat-types.ts';
 import type { TaskText } from './task-text.ts';
 import { PREFIX_LEN, stem, vocabFor } from './tool-vocab.ts';
 import type { ToolInfo, ToolVocab } from './tool-vocab.ts';

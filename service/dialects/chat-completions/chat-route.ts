@@ -1,17 +1,17 @@
 // POST /v1/chat/completions: read, validate, plan, walk, answer, record.
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
-import type { ProviderConfig } from '../config/gateway-config.ts';
-import { ChainFailure } from '../router/chain-walker.ts';
-import { RouteError, type ChatRouter } from '../router/chat-router.ts';
-import { Deadline } from '../router/deadline.ts';
-import { ProviderError } from '../providers/provider-error.ts';
-import type { RequestTracker } from '../router/request-tracker.ts';
+import type { ProviderConfig } from '../../config/gateway-config.ts';
+import { ChainFailure } from '../../walk/chain-walker.ts';
+import { RouteError, type ChatRouter } from '../../plan/chat-router.ts';
+import { Deadline } from '../../walk/deadline.ts';
+import { ProviderError } from '../../providers/provider-error.ts';
+import type { RequestTracker } from '../../record/request-tracker.ts';
 import { chainFailureError } from './chain-failure-response.ts';
 import { parseChatRequest } from './chat-request-schema.ts';
-import { HttpError } from './openai-error.ts';
-import { readJsonBody } from './read-json-body.ts';
-import { sendEventStream, sendJson } from './node-response.ts';
+import { HttpError } from '../../http/openai-error.ts';
+import { readJsonBody } from '../../http/read-json-body.ts';
+import { sendEventStream, sendJson } from '../../http/node-response.ts';
 import { sseEvents } from './sse-stream.ts';
 
 export interface ChatRouteDeps {

@@ -1,4 +1,4 @@
-import type { ChatCompletion } from '../chat-types.ts';
+import type { ChatCompletion } from '../canonical/chat-types.ts';
 
 /** No choice, or a first choice with neither text, refusal nor tool calls, and not cut short by a limit or filter. */
 export function isEmptyCompletion(completion: ChatCompletion): boolean {

@@ -1,6 +1,6 @@
 // Holds a stream back until its first content-bearing chunk, so a target that fails before
 // saying anything can be replaced without the client seeing more than a later first byte.
-import type { ChatCompletionChunk } from '../chat-types.ts';
+import type { ChatCompletionChunk } from '../canonical/chat-types.ts';
 import { ProviderError } from '../providers/provider-error.ts';
 
 export interface OpenedStream {

@@ -11,7 +11,7 @@
 // Highest score wins; ties resolve by `tieOrder` (tools, code, reasoning, then custom categories in
 // definition order, the default category last). Confidence = 1 − exp(−margin / confidenceScale), where
 // margin is the winner's lead over the runner-up.
-import type { ChatRequest } from '../chat-types.ts';
+import type { ChatRequest } from '../canonical/chat-types.ts';
 import type { CategoryDefinition, Classification, Classifier } from './category.ts';
 import { compiledRulesFor, scoreText, tokenize } from './keyword-rules.ts';
 import type { CompiledRules } from './keyword-rules.ts';

@@ -1,8 +1,8 @@
 // Finds the task behind a request: the last real user turn (agent boilerplate stripped), the earlier
 // turns it is read with, a bounded slice of the system prompt, and where the conversation stands
 // (a tool loop in progress or not). Only bounded slices of any message are scanned.
-import { contentText } from '../chat-types.ts';
-import type { ChatMessage, ChatRequest, Role } from '../chat-types.ts';
+import { contentText } from '../canonical/chat-types.ts';
+import type { ChatMessage, ChatRequest, Role } from '../canonical/chat-types.ts';
 
 /**
  * Agent boilerplate removed from user turns before classification. Strings compile with flags `gm`

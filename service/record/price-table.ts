@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import type { Usage } from '../chat-types.ts';
+import type { Usage } from '../canonical/chat-types.ts';
 
 const rate = z.number().finite().min(0);
 
