@@ -52,8 +52,11 @@ export function buildGateway(config: GatewayConfig, overrides: GatewayOverrides 
   const categoryStore = new CategoryStore(db);
   const categories = new CategoryRegistry(categoryStore, readCategoryFiles(config.categoriesDir));
   const prices = new PriceTable(readPricingFiles(config.pricingDir));
-  const providers = overrides.providerFactories ? new ProviderRegistry(config.providers, overrides.providerFactories) : new ProviderRegistry(config.providers);
-  const breakers = new BreakerRegistry(config.breaker, config.breakerOverrides);
+  const providers = new ProviderRegistry(config.providers, overrides.providerFactories ?? undefined, config.upstreamLimits);
+  const breakers = new BreakerRegistry(config.breaker, config.breakerOverrides, {
+    permanent: () => new Set(categories.list().flatMap((c) => c.chain)),
+    maxCooldownMs: config.maxCooldownMs,
+  });
   breakers.onStateChange((target, state) => breakerEvents.add(target, state));
   const walker = new ChainWalker(providers, breakers, { attemptTimeoutMs: config.attemptTimeoutMs });
   const settings = new SettingsStore(db);

@@ -150,3 +150,28 @@ export function contentText(content: ChatMessage['content']): string {
   }
   return out;
 }
+
+/**
+ * The upstream's own JSON text of an answer or chunk that passes through unchanged (OpenAI-family
+ * targets): written out as is instead of serialised again. A symbol, so JSON.stringify never sees
+ * it; whoever changes the object must drop it (`dropRawJson`).
+ */
+export const RAW_JSON: unique symbol = Symbol('rawJson');
+
+export function withRawJson<T extends object>(value: T, raw: string): T {
+  (value as { [RAW_JSON]?: string })[RAW_JSON] = raw;
+  return value;
+}
+
+export function rawJsonOf(value: object): string | undefined {
+  return (value as { [RAW_JSON]?: string })[RAW_JSON];
+}
+
+export function dropRawJson(value: object): void {
+  delete (value as { [RAW_JSON]?: string })[RAW_JSON];
+}
+
+/** The JSON text of an answer or chunk: the upstream's own when it passed through unchanged. */
+export function answerJson(value: object): string {
+  return rawJsonOf(value) ?? JSON.stringify(value);
+}

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { ProviderType } from '../providers/chat-provider.ts';
 import type { ClassifierSettings } from '../classify/configurable-classifier.ts';
+import type { UpstreamLimits } from '../providers/openai/upstream-limits.ts';
 
 export interface ProviderConfig {
   name: string;
@@ -49,6 +50,10 @@ export interface GatewayConfig {
   /** How often the batched request log is written to SQLite. */
   logFlushMs: number;
   shutdownGraceMs: number;
+  /** How much of an upstream answer is held: a plain answer whole, a stream one line at a time. */
+  upstreamLimits: UpstreamLimits;
+  /** The longest a 429's Retry-After keeps a target out of the walk (ROUTER_MAX_COOLDOWN_S). */
+  maxCooldownMs: number;
   /** The classifier's settings at start (ROUTER_CLASSIFIER…); settings changed over /config are stored and win. */
   classifier: ClassifierSettings;
   /** Reads the same environment and ROUTER_CONFIG again (POST /config/reload); throws ConfigError like the first read. */
@@ -112,6 +117,11 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     requestTimeoutMs: intFrom(env.ROUTER_REQUEST_TIMEOUT_MS, 300_000, 'ROUTER_REQUEST_TIMEOUT_MS'),
     logFlushMs: intFrom(env.ROUTER_LOG_FLUSH_MS, 500, 'ROUTER_LOG_FLUSH_MS'),
     shutdownGraceMs: intFrom(env.ROUTER_SHUTDOWN_GRACE_MS, 10_000, 'ROUTER_SHUTDOWN_GRACE_MS'),
+    upstreamLimits: {
+      maxAnswerBytes: Math.round(numberFrom(env.ROUTER_MAX_UPSTREAM_MB, 16, 'ROUTER_MAX_UPSTREAM_MB') * 1024 * 1024),
+      maxEventBytes: Math.round(numberFrom(env.ROUTER_MAX_EVENT_KB, 1024, 'ROUTER_MAX_EVENT_KB') * 1024),
+    },
+    maxCooldownMs: Math.round(numberFrom(env.ROUTER_MAX_COOLDOWN_S, 300, 'ROUTER_MAX_COOLDOWN_S') * 1000),
     classifier: classifierFrom(env),
     reread: () => loadConfig(env),
   };

@@ -4,6 +4,8 @@ import type { ServerResponse } from 'node:http';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
+import { answerJson } from '../canonical/chat-types.ts';
+import { runDetached } from '../process/detached-task.ts';
 
 function outgoingOf(c: Context): ServerResponse | undefined {
   return (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
@@ -11,7 +13,7 @@ function outgoingOf(c: Context): ServerResponse | undefined {
 
 export function sendJson(c: Context, status: number, body: unknown, headers: Record<string, string>): Response {
   const outgoing = outgoingOf(c);
-  const json = JSON.stringify(body);
+  const json = typeof body === 'object' && body !== null ? answerJson(body) : JSON.stringify(body);
   if (!outgoing) return c.json(body, status as ContentfulStatusCode, headers);
   outgoing.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });
   outgoing.end(json);
@@ -29,22 +31,33 @@ export function sendEventStream(c: Context, events: AsyncGenerator<string>, head
 
   outgoing.writeHead(200, sseHeaders);
   let clientGone = false;
+  // One pair of listeners for the whole stream; a backpressure wait only parks its resolver here.
+  let wake: (() => void) | undefined;
+  outgoing.on('drain', () => wake?.());
   outgoing.on('close', () => {
+    wake?.();
     if (outgoing.writableFinished) return;
     clientGone = true;
     onClientClose();
-    void events.return(undefined);
+    runDetached('closing a stream the client left', () => events.return(undefined));
   });
-  void (async () => {
-    try {
-      for await (const event of events) {
-        if (clientGone) break;
-        if (!outgoing.write(event)) await new Promise<void>((resolve) => { outgoing.once('drain', resolve); outgoing.once('close', resolve); });
+  runDetached(
+    'writing a stream',
+    async () => {
+      try {
+        for await (const event of events) {
+          if (clientGone) break;
+          if (!outgoing.write(event)) {
+            await new Promise<void>((resolve) => (wake = resolve));
+            wake = undefined;
+          }
+        }
+      } finally {
+        if (!clientGone) outgoing.end();
       }
-    } finally {
-      if (!clientGone) outgoing.end();
-    }
-  })();
+    },
+    () => outgoing.destroy(),
+  );
   return RESPONSE_ALREADY_SENT;
 }
 

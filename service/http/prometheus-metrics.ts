@@ -15,6 +15,12 @@ export interface PrometheusDeps {
 
 const BREAKER_STATES = ['closed', 'half_open', 'open'] as const;
 
+/**
+ * Targets outside every chain (a client's direct `provider/model`) get their own series up to
+ * this many; beyond it they share target="other", so clients cannot grow the scrape without bound.
+ */
+const MAX_AD_HOC_TARGET_LABELS = 100;
+
 /** Seconds. Whole requests run from milliseconds (a 401) to minutes (a long agent turn). */
 const LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60, 120, 300];
 const TTFB_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60];
@@ -31,8 +37,12 @@ export class PrometheusMetrics {
   readonly #unpriced;
   readonly #estimated;
   readonly #attempts;
+  readonly #deps: PrometheusDeps;
+  readonly #adHocTargets = new Set<string>();
+  #chainTargets: { at: number; set: ReadonlySet<string> } = { at: -Infinity, set: new Set() };
 
   constructor(deps: PrometheusDeps) {
+    this.#deps = deps;
     const registers = [this.registry];
     const perTarget = ['category', 'target'] as const;
     this.#requests = new Counter({ name: 'llm_router_requests_total', help: 'Chat requests answered, by category, serving target and HTTP status', labelNames: ['category', 'target', 'status'], registers });
@@ -46,6 +56,7 @@ export class PrometheusMetrics {
     this.#estimated = new Counter({ name: 'llm_router_estimated_usage_requests_total', help: 'Answered requests whose upstream reported no usage (tokens estimated from text length)', labelNames: ['target'], registers });
     this.#attempts = new Counter({ name: 'llm_router_attempts_total', help: 'Chain entries considered, by target and outcome (ok, error, skipped, breaker_open, …)', labelNames: ['target', 'outcome'], registers });
 
+    const labelOf = (target: string) => this.#targetLabel(target);
     new Gauge({
       name: 'llm_router_breaker_state',
       help: "1 for each target's current breaker state (closed, half_open, open), 0 for the others",
@@ -55,7 +66,7 @@ export class PrometheusMetrics {
         this.reset();
         const states = new Map<string, string>();
         for (const target of deps.chainTargets?.() ?? []) states.set(target, 'closed');
-        for (const b of deps.breakers()) states.set(b.target, b.state);
+        for (const b of deps.breakers()) if (labelOf(b.target) === b.target) states.set(b.target, b.state);
         for (const [target, current] of states) for (const state of BREAKER_STATES) this.set({ target, state }, current === state ? 1 : 0);
       },
     });
@@ -77,7 +88,7 @@ export class PrometheusMetrics {
    */
   record(r: RequestRecord): void {
     const category = r.category ?? 'none';
-    const target = r.target ?? 'none';
+    const target = r.target === null ? 'none' : this.#targetLabel(r.target);
     const series = this.#series(category, target);
     this.#cached(`requests\u0000${category}\u0000${target}\u0000${r.status}`, () => this.#requests.labels({ category, target, status: String(r.status) })).inc();
     series.latency.observe(r.totalMs / 1000);
@@ -89,7 +100,20 @@ export class PrometheusMetrics {
     if (r.costUsd !== null && r.costUsd > 0) this.#cached(`cost\u0000${category}\u0000${target}\u0000${r.costSource}`, () => this.#cost.labels({ category, target, source: r.costSource })).inc(r.costUsd);
     if (r.target !== null && r.costSource === 'unpriced') this.#cached(`unpriced\u0000${target}`, () => this.#unpriced.labels({ target })).inc();
     if (r.target !== null && r.usageEstimated) this.#cached(`estimated\u0000${target}`, () => this.#estimated.labels({ target })).inc();
-    for (const a of r.attempts) this.#cached(`attempts\u0000${a.target}\u0000${a.outcome}`, () => this.#attempts.labels({ target: a.target, outcome: a.outcome })).inc();
+    for (const a of r.attempts) {
+      const label = this.#targetLabel(a.target);
+      this.#cached(`attempts\u0000${label}\u0000${a.outcome}`, () => this.#attempts.labels({ target: label, outcome: a.outcome })).inc();
+    }
+  }
+
+  #targetLabel(target: string): string {
+    const now = performance.now();
+    // Chains change rarely; their target set is re-read at most once a second.
+    if (now - this.#chainTargets.at > 1000) this.#chainTargets = { at: now, set: new Set(this.#deps.chainTargets?.() ?? []) };
+    if (this.#chainTargets.set.has(target) || this.#adHocTargets.has(target)) return target;
+    if (this.#adHocTargets.size >= MAX_AD_HOC_TARGET_LABELS) return 'other';
+    this.#adHocTargets.add(target);
+    return target;
   }
 
   readonly #children = new Map<string, unknown>();

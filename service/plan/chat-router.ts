@@ -7,6 +7,7 @@ import type { CategoryRegistry } from './category-registry.ts';
 import type { ChainWalker, WalkSuccess } from '../walk/chain-walker.ts';
 import type { PriceTable } from '../record/price-table.ts';
 import { RequestTracker, type TrackerInit } from '../record/request-tracker.ts';
+import { InFlightRequests } from '../record/in-flight-requests.ts';
 import type { OpenedStream } from '../walk/stream-head.ts';
 import { parseTarget, type Target } from './target.ts';
 import { ToolLoopAffinity } from './tool-loop-affinity.ts';
@@ -73,6 +74,8 @@ const CLASSIFY_MODELS = new Set(['router', 'auto']);
 export class ChatRouter {
   readonly #deps: ChatRouterDeps;
   readonly #affinity: ToolLoopAffinity;
+  /** Requests started and not yet recorded: a shutdown waits for them before the last flush. */
+  readonly inFlight = new InFlightRequests();
 
   constructor(deps: ChatRouterDeps) {
     this.#deps = deps;
@@ -80,7 +83,7 @@ export class ChatRouter {
   }
 
   track(init: TrackerInit): RequestTracker {
-    return new RequestTracker(this.#deps.log, this.#deps.prices, init, this.#affinity);
+    return new RequestTracker(this.#deps.log, this.#deps.prices, init, this.#affinity, this.inFlight);
   }
 
   /**

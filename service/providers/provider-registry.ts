@@ -2,15 +2,16 @@
 import type { ProviderConfig } from '../config/gateway-config.ts';
 import type { ChatProvider, ProviderType, TargetCapabilities } from './chat-provider.ts';
 import { knownCapabilities } from './model-capabilities.ts';
-import { OpenAIProvider } from './openai-provider.ts';
+import { OpenAIChatProvider } from './openai/openai-chat-provider.ts';
+import { DEFAULT_UPSTREAM_LIMITS, type UpstreamLimits } from './openai/upstream-limits.ts';
 import { GoogleProvider } from './google-provider.ts';
 import { AnthropicProvider } from './anthropic-provider.ts';
 import { OllamaProvider } from './ollama-provider.ts';
 
-export type ProviderFactory = (config: ProviderConfig) => ChatProvider;
+export type ProviderFactory = (config: ProviderConfig, limits: UpstreamLimits) => ChatProvider;
 
 const FACTORIES: Partial<Record<ProviderType, ProviderFactory>> = {
-  openai: (config) => new OpenAIProvider(config),
+  openai: (config, limits) => new OpenAIChatProvider(config, limits),
   google: (config) => new GoogleProvider(config),
   anthropic: (config) => new AnthropicProvider(config),
   ollama: (config) => new OllamaProvider(config),
@@ -25,11 +26,11 @@ export interface ProviderEntry {
 export class ProviderRegistry {
   readonly #entries = new Map<string, ProviderEntry>();
 
-  constructor(configs: ProviderConfig[], factories: Partial<Record<ProviderType, ProviderFactory>> = FACTORIES) {
+  constructor(configs: ProviderConfig[], factories: Partial<Record<ProviderType, ProviderFactory>> = FACTORIES, limits: UpstreamLimits = DEFAULT_UPSTREAM_LIMITS) {
     for (const config of configs) {
       const factory = factories[config.type];
       if (config.configured && !factory) throw new Error(`provider "${config.name}": type "${config.type}" is not supported`);
-      this.#entries.set(config.name, { config, adapter: config.configured && factory ? factory(config) : undefined });
+      this.#entries.set(config.name, { config, adapter: config.configured && factory ? factory(config, limits) : undefined });
     }
   }
 

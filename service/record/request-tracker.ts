@@ -6,6 +6,7 @@ import type { Classification } from '../classify/category.ts';
 import type { PriceTable } from './price-table.ts';
 import { chunkOutputChars, completionOutputChars, estimateUsage } from './usage-estimate.ts';
 import type { ToolLoopAffinity } from '../plan/tool-loop-affinity.ts';
+import type { InFlightRequests } from './in-flight-requests.ts';
 
 export interface TrackerInit {
   id: string;
@@ -40,12 +41,16 @@ export class RequestTracker {
   #toolCallIds: string[] = [];
   readonly #affinity: ToolLoopAffinity | undefined;
 
-  constructor(log: RequestLog, prices: PriceTable, init: TrackerInit, affinity?: ToolLoopAffinity) {
+  readonly #inFlight: InFlightRequests | undefined;
+
+  constructor(log: RequestLog, prices: PriceTable, init: TrackerInit, affinity?: ToolLoopAffinity, inFlight?: InFlightRequests) {
     this.id = init.id;
     this.#log = log;
     this.#prices = prices;
     this.#init = init;
     this.#affinity = affinity;
+    this.#inFlight = inFlight;
+    inFlight?.started();
   }
 
   /** Filled in once the body is read; a request rejected before that is still recorded. */
@@ -75,6 +80,14 @@ export class RequestTracker {
   finish(f: Finish): void {
     if (this.#done) return;
     this.#done = true;
+    try {
+      this.#record(f);
+    } finally {
+      this.#inFlight?.finished();
+    }
+  }
+
+  #record(f: Finish): void {
     const target = f.target ?? null;
     // A stream the client left still cost what the upstream generated until then.
     const answered = target !== null && f.outcome !== 'error';

@@ -3,6 +3,7 @@
 import CircuitBreaker from 'opossum';
 import type { BreakerOptions } from '../config/gateway-config.ts';
 import { isBreakerNeutral } from './failure-policy.ts';
+import { ProviderError } from '../providers/provider-error.ts';
 
 export type BreakerState = 'closed' | 'open' | 'half_open';
 
@@ -20,15 +21,72 @@ export type BreakerListener = (target: string, state: BreakerState) => void;
 
 type Run = () => Promise<unknown>;
 
+export interface BreakerLimits {
+  /** Targets whose breakers live for good (those named in a chain); any other expires when idle. */
+  permanent: () => ReadonlySet<string>;
+  /** Breakers for other targets (a client's direct `provider/model`) kept at most. */
+  maxAdHoc: number;
+  /** An ad-hoc target's breaker is dropped after this long unused. */
+  adHocIdleMs: number;
+  /** The longest a 429's Retry-After may keep a target out of the walk. */
+  maxCooldownMs: number;
+}
+
+export const DEFAULT_BREAKER_LIMITS: BreakerLimits = { permanent: () => new Set(), maxAdHoc: 1000, adHocIdleMs: 10 * 60_000, maxCooldownMs: 5 * 60_000 };
+
 export class BreakerRegistry {
   readonly #breakers = new Map<string, CircuitBreaker<[Run], unknown>>();
+  /** When each breaker was last fired, for expiring ad-hoc ones. */
+  readonly #lastUsed = new Map<string, number>();
+  /** Targets told to back off by a 429's Retry-After: skipped, not called, until then. */
+  readonly #coolUntil = new Map<string, number>();
   readonly #options: BreakerOptions;
   readonly #overrides: Record<string, Partial<BreakerOptions>>;
+  readonly #limits: BreakerLimits;
   readonly #listeners: BreakerListener[] = [];
+  readonly #sweeper: NodeJS.Timeout;
 
-  constructor(options: BreakerOptions, overrides: Record<string, Partial<BreakerOptions>> = {}) {
+  constructor(options: BreakerOptions, overrides: Record<string, Partial<BreakerOptions>> = {}, limits: Partial<BreakerLimits> = {}) {
     this.#options = options;
     this.#overrides = overrides;
+    this.#limits = { ...DEFAULT_BREAKER_LIMITS, ...limits };
+    this.#sweeper = setInterval(() => {
+      try {
+        this.sweep();
+      } catch (error) {
+        console.error('[router] breaker sweep failed', error);
+      }
+    }, Math.min(60_000, this.#limits.adHocIdleMs));
+    this.#sweeper.unref();
+  }
+
+  /** Drops ad-hoc breakers idle past their time and cool-downs that are over. */
+  sweep(now = Date.now()): void {
+    const permanent = this.#limits.permanent();
+    for (const [target, used] of this.#lastUsed) {
+      if (now - used > this.#limits.adHocIdleMs && !permanent.has(target)) this.#drop(target);
+    }
+    for (const [target, until] of this.#coolUntil) if (until <= now) this.#coolUntil.delete(target);
+  }
+
+  /** Keeps a target out of the walk until `ms` from now, capped (a Retry-After of years means "a while"). */
+  coolDown(target: string, ms: number, now = Date.now()): number {
+    const until = now + Math.min(Math.max(0, ms), this.#limits.maxCooldownMs);
+    this.#coolUntil.set(target, until);
+    return until;
+  }
+
+  /** When a cooling target may be called again; undefined when it is not cooling. */
+  coolingUntil(target: string, now = Date.now()): number | undefined {
+    const until = this.#coolUntil.get(target);
+    if (until === undefined) return undefined;
+    if (until > now) return until;
+    this.#coolUntil.delete(target);
+    return undefined;
+  }
+
+  cooldowns(now = Date.now()): Array<{ target: string; until: number }> {
+    return [...this.#coolUntil].filter(([, until]) => until > now).map(([target, until]) => ({ target, until }));
   }
 
   /** The options a target's breaker runs with: the defaults, with that target's overrides on top. */
@@ -42,7 +100,9 @@ export class BreakerRegistry {
 
   /** Runs `run` through the target's breaker; rejects with code EOPENBREAKER when it is open. */
   fire<T>(target: string, run: () => Promise<T>): Promise<T> {
-    return this.#breaker(target).fire(run) as Promise<T>;
+    const breaker = this.#breaker(target);
+    this.#lastUsed.set(target, Date.now());
+    return breaker.fire(run) as Promise<T>;
   }
 
   /** True when a call would be rejected without reaching the upstream. */
@@ -57,16 +117,20 @@ export class BreakerRegistry {
     return stateOf(breaker);
   }
 
+  /** Closes the target's breaker and ends its cool-down; false when it had neither. */
   reset(target: string): boolean {
+    const cooled = this.#coolUntil.delete(target);
     const breaker = this.#breakers.get(target);
-    if (!breaker) return false;
+    if (!breaker) return cooled;
     breaker.close();
     return true;
   }
 
   resetAll(): string[] {
+    const targets = new Set([...this.#breakers.keys(), ...this.#coolUntil.keys()]);
     for (const breaker of this.#breakers.values()) breaker.close();
-    return [...this.#breakers.keys()];
+    this.#coolUntil.clear();
+    return [...targets];
   }
 
   snapshot(): BreakerSnapshot[] {
@@ -85,13 +149,32 @@ export class BreakerRegistry {
   }
 
   shutdown(): void {
+    clearInterval(this.#sweeper);
     for (const breaker of this.#breakers.values()) breaker.shutdown();
     this.#breakers.clear();
+    this.#lastUsed.clear();
+  }
+
+  #drop(target: string): void {
+    this.#breakers.get(target)?.shutdown();
+    this.#breakers.delete(target);
+    this.#lastUsed.delete(target);
+  }
+
+  /** Over the cap, the least recently used ad-hoc breaker goes (Map order is insertion order; refreshed on use). */
+  #makeRoom(): void {
+    const permanent = this.#limits.permanent();
+    let adHoc = 0;
+    for (const target of this.#breakers.keys()) if (!permanent.has(target)) adHoc++;
+    if (adHoc < this.#limits.maxAdHoc) return;
+    const byAge = [...this.#lastUsed].filter(([t]) => !permanent.has(t)).sort((a, b) => a[1] - b[1]);
+    for (const [target] of byAge.slice(0, adHoc - this.#limits.maxAdHoc + 1)) this.#drop(target);
   }
 
   #breaker(target: string): CircuitBreaker<[Run], unknown> {
     let breaker = this.#breakers.get(target);
     if (breaker) return breaker;
+    this.#makeRoom();
     const options = this.optionsFor(target);
     breaker = new CircuitBreaker((run: Run) => run(), {
       name: target,
@@ -102,7 +185,8 @@ export class BreakerRegistry {
       volumeThreshold: options.volumeThreshold,
       rollingCountTimeout: options.rollingCountTimeout,
       resetTimeout: options.resetTimeout,
-      errorFilter: (error: unknown) => isBreakerNeutral(error),
+      // Only an upstream's fault counts against it; the gateway's own errors never open a breaker.
+      errorFilter: (error: unknown) => !(error instanceof ProviderError) || isBreakerNeutral(error),
     });
     const emit = (state: BreakerState) => () => {
       for (const listener of this.#listeners) listener(target, state);

@@ -9,6 +9,7 @@ import type { Target } from '../plan/target.ts';
 import { openFirstContent, type OpenedStream } from './stream-head.ts';
 import { isEmptyCompletion } from './empty-completion.ts';
 import { Deadline } from './deadline.ts';
+import { guardChunk, guardCompletion, InvalidAnswer, StreamErrorEvent } from './answer-guard.ts';
 
 export type AttemptOutcome = 'ok' | 'error' | 'skipped' | 'breaker_open' | 'cooling_down';
 
@@ -51,8 +52,6 @@ export class ChainWalker {
   readonly #providers: ProviderRegistry;
   readonly #breakers: BreakerRegistry;
   readonly #options: WalkOptions;
-  /** Targets told to back off by a 429's Retry-After: skipped, not called, until then. */
-  readonly #coolUntil = new Map<string, number>();
 
   constructor(providers: ProviderRegistry, breakers: BreakerRegistry, options: WalkOptions) {
     this.#providers = providers;
@@ -62,7 +61,7 @@ export class ChainWalker {
 
   complete(targets: Target[], request: ChatRequest, signal: AbortSignal): Promise<WalkSuccess<ChatCompletion>> {
     return this.#walk(targets, signal, async (adapter, target, attemptSignal) => {
-      const completion = await adapter.complete({ model: target.model, request, signal: attemptSignal });
+      const completion = checked(target.provider, await adapter.complete({ model: target.model, request, signal: attemptSignal }), guardCompletion);
       if (isEmptyCompletion(completion)) {
         throw new ProviderError({ provider: target.provider, kind: 'invalid-response', message: 'upstream returned an empty completion' });
       }
@@ -77,7 +76,7 @@ export class ChainWalker {
   stream(targets: Target[], request: ChatRequest, signal: AbortSignal): Promise<WalkSuccess<OpenedStream>> {
     return this.#walk(targets, signal, async (adapter, target, attemptSignal) => {
       const chunks = await adapter.stream({ model: target.model, request, signal: attemptSignal });
-      return settleOnEnd(await openFirstContent(chunks, target.provider));
+      return settleOnEnd(await openFirstContent(checkedChunks(target.provider, chunks), target.provider));
     }, true);
   }
 
@@ -126,13 +125,10 @@ export class ChainWalker {
         attempts.push({ target: target.id, outcome: 'skipped', ms: 0, error: entry ? `provider "${target.provider}" not configured${hint ? ` (set ${hint})` : ''}` : `unknown provider "${target.provider}"` });
         continue;
       }
-      const coolUntil = this.#coolUntil.get(target.id);
+      const coolUntil = this.#breakers.coolingUntil(target.id);
       if (coolUntil !== undefined) {
-        if (coolUntil > Date.now()) {
-          attempts.push({ target: target.id, outcome: 'cooling_down', ms: 0, error: `rate limited; retry after ${new Date(coolUntil).toISOString()}` });
-          continue;
-        }
-        this.#coolUntil.delete(target.id);
+        attempts.push({ target: target.id, outcome: 'cooling_down', ms: 0, error: `rate limited; retry after ${new Date(coolUntil).toISOString()}` });
+        continue;
       }
       if (this.#breakers.isOpen(target.id)) {
         attempts.push({ target: target.id, outcome: 'breaker_open', ms: 0, error: 'circuit breaker open' });
@@ -154,10 +150,13 @@ export class ChainWalker {
           attempts.push({ target: target.id, outcome: 'breaker_open', ms: 0, error: 'circuit breaker open' });
           continue;
         }
-        const failure = error instanceof ProviderError ? error : new ProviderError({ provider: target.provider, kind: 'network', message: String((error as Error)?.message ?? error), cause: error });
+        // Anything but a ProviderError is the gateway's own fault, not the target's: it ends the walk
+        // (the route answers 500) and the breaker does not count it.
+        if (!(error instanceof ProviderError)) throw error;
+        const failure = error;
         lastError = failure;
         attempts.push({ target: target.id, outcome: 'error', ms: elapsed(started), status: failure.status, error: failure.message, detail: failure.metadata });
-        if (failure.status === 429 && failure.retryAfterMs) this.#coolUntil.set(target.id, Date.now() + failure.retryAfterMs);
+        if (failure.status === 429 && failure.retryAfterMs) this.#breakers.coolDown(target.id, failure.retryAfterMs);
         if (isContextLengthError(failure)) {
           const window = this.#providers.capabilities(target.provider, target.model).contextWindow;
           if (window !== undefined && window > (windowTooSmall?.tokens ?? 0)) windowTooSmall = { tokens: window, at: target.id };
@@ -178,6 +177,36 @@ interface Started<T> {
 }
 
 const DONE = Promise.resolve();
+
+/** Runs the answer guard over what an adapter returned; a shape it refuses is that upstream's fault. */
+function checked<T>(provider: string, value: unknown, guard: (value: unknown) => T): T {
+  try {
+    return guard(value);
+  } catch (error) {
+    throw answerFault(provider, error);
+  }
+}
+
+async function* checkedChunks(provider: string, chunks: AsyncIterable<ChatCompletionChunk>): AsyncGenerator<ChatCompletionChunk> {
+  for await (const chunk of chunks) yield checked(provider, chunk, guardChunk);
+}
+
+function answerFault(provider: string, error: unknown): unknown {
+  if (error instanceof StreamErrorEvent) {
+    const e = error.error;
+    return new ProviderError({
+      provider,
+      kind: 'stream',
+      retryable: true,
+      message: error.message,
+      type: typeof e.type === 'string' ? e.type : undefined,
+      code: typeof e.code === 'string' || typeof e.code === 'number' ? e.code : undefined,
+      metadata: e.metadata,
+    });
+  }
+  if (error instanceof InvalidAnswer) return new ProviderError({ provider, kind: 'invalid-response', message: error.message });
+  return error;
+}
 
 /** Wraps a stream's remainder so `done` settles when it ends: resolved on completion or early close, rejected on a failure. */
 function settleOnEnd(opened: OpenedStream): Started<OpenedStream> {

@@ -1,7 +1,7 @@
 // A walked stream as OpenAI SSE events: `data: {chunk}\n\n` … `data: [DONE]\n\n`. A failure after
 // content was sent ends the stream with an error event and no [DONE]. Recording happens here,
 // once, however the stream ends.
-import type { ChatCompletionChunk, Usage } from '../../canonical/chat-types.ts';
+import { answerJson, dropRawJson, rawJsonOf, withRawJson, type ChatCompletionChunk, type Usage } from '../../canonical/chat-types.ts';
 import { ProviderError } from '../../providers/provider-error.ts';
 import type { Attempt } from '../../walk/chain-walker.ts';
 import type { RequestTracker } from '../../record/request-tracker.ts';
@@ -28,11 +28,16 @@ export async function* sseEvents(ctx: SseContext): AsyncGenerator<string> {
   const encode = (chunk: ChatCompletionChunk): string | null => {
     if (chunk.usage) usage = chunk.usage;
     tracker.countOutput(chunk);
-    if (!ctx.includeUsage) {
-      if (chunk.choices.length === 0 && chunk.usage) return null;
-      if ('usage' in chunk) delete chunk.usage;
+    // Usage was asked for upstream on the gateway's account; a client that did not ask gets none.
+    if (!ctx.includeUsage && 'usage' in chunk) {
+      if (chunk.usage && chunk.choices.length === 0) return null;
+      const raw = chunk.usage === null ? rawJsonOf(chunk) : undefined;
+      delete chunk.usage;
+      const trimmed = raw === undefined ? undefined : withoutNullUsage(raw);
+      if (trimmed === undefined) dropRawJson(chunk);
+      else withRawJson(chunk, trimmed);
     }
-    return `data: ${JSON.stringify(chunk)}\n\n`;
+    return `data: ${answerJson(chunk)}\n\n`;
   };
 
   try {
@@ -68,4 +73,18 @@ export async function* sseEvents(ctx: SseContext): AsyncGenerator<string> {
     tracker.finish({ status: 200, outcome, target: ctx.target, attempts: ctx.attempts, usage, error });
     ctx.onEnd?.();
   }
+}
+
+/**
+ * OpenAI puts `"usage":null` in every chunk once usage is asked for. Cut it from the upstream's
+ * own text rather than serialise every chunk again: outside a string that sequence can only be
+ * the member itself (a quote inside a JSON string is always escaped). Undefined when the text
+ * spells it another way, and the caller serialises instead.
+ */
+export function withoutNullUsage(raw: string): string | undefined {
+  const at = raw.lastIndexOf(',"usage":null');
+  if (at !== -1) return raw.slice(0, at) + raw.slice(at + ',"usage":null'.length);
+  const lead = raw.indexOf('{"usage":null,');
+  if (lead === 0) return '{' + raw.slice('{"usage":null,'.length);
+  return undefined;
 }
