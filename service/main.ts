@@ -2,6 +2,8 @@
 import { serve } from '@hono/node-server';
 import { ConfigError, loadConfig, type GatewayConfig } from './config/gateway-config.ts';
 import { buildGateway } from './gateway.ts';
+import { runDetached } from './process/detached-task.ts';
+import { installSafetyNet } from './process/safety-net.ts';
 
 let config: GatewayConfig;
 try {
@@ -29,23 +31,33 @@ const server = serve({ fetch: gateway.app.fetch, port: config.port, hostname: co
   if (!config.adminKey) console.warn('[router] ROUTER_ADMIN_KEY is not set: admin routes answer loopback clients only');
 });
 
+installSafetyNet();
+
+type ClosableServer = { closeAllConnections?: () => void; closeIdleConnections?: () => void };
+
 let stopping = false;
-function shutdown(signal: string): void {
+/**
+ * Stop accepting, let in-flight requests finish within the grace period, then cut the rest;
+ * either way wait for every request's record (a cut stream is recorded as such) before the
+ * log's last flush, then exit.
+ */
+async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   console.log(`[router] ${signal}: no new connections; waiting up to ${config.shutdownGraceMs} ms for in-flight requests`);
-  const force = setTimeout(() => {
-    console.warn('[router] grace period over; closing remaining connections');
-    (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-  }, config.shutdownGraceMs);
-  force.unref();
-  (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
-  server.close(() => {
-    clearTimeout(force);
-    gateway.close();
-    console.log('[router] request log flushed, database closed');
-    process.exit(0);
-  });
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  (server as unknown as ClosableServer).closeIdleConnections?.();
+  const inFlight = gateway.router.inFlight;
+  if (!(await inFlight.settled(config.shutdownGraceMs))) {
+    console.warn(`[router] grace period over; closing ${inFlight.count} remaining request(s)`);
+    (server as unknown as ClosableServer).closeAllConnections?.();
+    if (!(await inFlight.settled(2_000))) console.warn(`[router] ${inFlight.count} request(s) not recorded before exit`);
+  }
+  await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
+  gateway.close();
+  console.log('[router] request log flushed, database closed');
+  process.exit(0);
 }
-process.on('SIGTERM', () => shutdown('SIGTERM'));
-process.on('SIGINT', () => shutdown('SIGINT'));
+const onSignal = (signal: string) => runDetached(`shutdown on ${signal}`, () => shutdown(signal), () => process.exit(1));
+process.on('SIGTERM', () => onSignal('SIGTERM'));
+process.on('SIGINT', () => onSignal('SIGINT'));

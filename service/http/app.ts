@@ -11,6 +11,8 @@ import { classifyRoute } from './classify-route.ts';
 import { clientAuth } from './client-auth.ts';
 import { modelsRoute } from './models-route.ts';
 import { HttpError, errorResponse } from './openai-error.ts';
+import { escapedErrors } from '../process/safety-net.ts';
+import { detachedFailures } from '../process/detached-task.ts';
 
 export interface AppDeps extends AdminDeps {
   router: ChatRouter;
@@ -45,6 +47,9 @@ export function createApp(deps: AppDeps): Hono {
       providers: deps.providers.configs().map((p) => ({ name: p.name, configured: p.configured })),
       categories: deps.categories.list().map((cat) => cat.name),
       memory_mb: memoryMb(),
+      in_flight: deps.router.inFlight.count,
+      // Errors that escaped their handlers; the gateway kept serving. Anything but 0 is a bug to report.
+      escaped_errors: escapedErrors() + detachedFailures(),
     }),
   );
 

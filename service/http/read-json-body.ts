@@ -1,19 +1,32 @@
 // Reads a JSON body within the size limit; anything unreadable is the client's mistake (4xx).
 import type { Context } from 'hono';
 import { HttpError, invalidRequest } from './openai-error.ts';
+import { MAX_REQUEST_DEPTH, nestsDeeperThan } from './json-depth.ts';
 
 export async function readJsonBody(c: Context, maxBytes: number): Promise<unknown> {
   const declared = Number(c.req.header('content-length') ?? NaN);
   if (declared > maxBytes) throw tooLarge(maxBytes);
   // On Node the IncomingMessage is read directly: building a WHATWG Request just to read its body costs more than the rest of the hop.
   const incoming = (c.env as { incoming?: AsyncIterable<Buffer> } | undefined)?.incoming;
-  const text = incoming ? await readLimitedNode(incoming, maxBytes) : await readLimitedWeb(c.req.raw.body, maxBytes);
-  if (text.trim() === '') throw invalidRequest('the request body is empty; send a JSON object', null, 'missing_body');
+  let text: string;
   try {
-    return JSON.parse(text);
+    text = incoming ? await readLimitedNode(incoming, maxBytes) : await readLimitedWeb(c.req.raw.body, maxBytes);
+  } catch (error) {
+    if (error instanceof HttpError) throw error;
+    // The upload broke off: the client went away (or its connection did) before the body was whole.
+    throw new HttpError(499, 'invalid_request_error', 'the client closed the connection before the request body was complete', null, 'client_closed');
+  }
+  if (text.trim() === '') throw invalidRequest('the request body is empty; send a JSON object', null, 'missing_body');
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
   } catch (error) {
     throw invalidRequest(`the request body is not valid JSON: ${(error as Error).message}`, null, 'invalid_json');
   }
+  if (nestsDeeperThan(body, MAX_REQUEST_DEPTH)) {
+    throw invalidRequest(`the request body nests deeper than ${MAX_REQUEST_DEPTH} levels`, null, 'too_deeply_nested');
+  }
+  return body;
 }
 
 async function readLimitedNode(incoming: AsyncIterable<Buffer>, maxBytes: number): Promise<string> {

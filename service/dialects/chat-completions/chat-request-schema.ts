@@ -44,8 +44,18 @@ const toolChoice = z.union([
   z.looseObject({ type: z.literal('function'), function: z.looseObject({ name: z.string() }) }),
 ]);
 
+/**
+ * The model name travels back in response headers (x-router-model) and into upstream requests:
+ * printable ASCII only, so no header can be broken by it, and short.
+ */
+export const modelName = z
+  .string()
+  .min(1)
+  .max(256, 'model names are at most 256 characters')
+  .regex(/^[\x20-\x7E]+$/, 'model names are printable ASCII (no control characters, line breaks or non-ASCII letters)');
+
 export const chatRequestSchema = z.looseObject({
-  model: z.string().min(1),
+  model: modelName,
   messages: z.array(message).min(1),
   stream: z.boolean().nullish(),
   stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),

@@ -52,7 +52,15 @@ export function chatRoute(deps: ChatRouteDeps) {
           signal: d.signal,
           onEnd: () => d.release(),
         });
-        return sendEventStream(c, events, { ...headers, ...routed(target.id, attempts.length) }, () => d.abort('client closed the stream'));
+        try {
+          return sendEventStream(c, events, { ...headers, ...routed(target.id, attempts.length) }, () => d.abort('client closed the stream'));
+        } catch (error) {
+          // The upstream stream is open: never leave it unread, whatever failed here.
+          // (The writer never started, so its own cleanup will not run.)
+          d.abort('the answer could not be sent');
+          await value.rest.return?.().catch(() => undefined);
+          throw error;
+        }
       }
 
       const { target, attempts, value } = await walk(() => deps.router.complete(plan, request, deadline!.signal), plan.classification.category, deadline, deps);
