@@ -100,12 +100,14 @@ function checkToolCalls(calls: unknown, complete: boolean): void {
       if (typeof fn.arguments !== 'string') throw new InvalidAnswer('upstream tool call arguments are not a string');
       if (typeof call.id !== 'string') throw new InvalidAnswer('upstream tool call has no id');
     } else {
-      if (fn !== undefined && !isObject(fn)) throw new InvalidAnswer('upstream tool call delta function is not an object');
-      if (isObject(fn)) {
-        if (fn.name !== undefined && fn.name !== null && typeof fn.name !== 'string') throw new InvalidAnswer('upstream tool call name is not a string');
-        if (fn.arguments !== undefined && fn.arguments !== null && typeof fn.arguments !== 'string') throw new InvalidAnswer('upstream tool call arguments are not a string');
+      // Every delta of a call carries `function` (its arguments so far); the one that opens it, with an id, also its name.
+      if (!isObject(fn)) throw new InvalidAnswer('upstream tool call delta has no function');
+      if (fn.name !== undefined && fn.name !== null && typeof fn.name !== 'string') throw new InvalidAnswer('upstream tool call name is not a string');
+      if (fn.arguments !== undefined && fn.arguments !== null && typeof fn.arguments !== 'string') throw new InvalidAnswer('upstream tool call arguments are not a string');
+      if (call.id !== undefined && call.id !== null) {
+        if (typeof call.id !== 'string') throw new InvalidAnswer('upstream tool call id is not a string');
+        if (typeof fn.name !== 'string' || !fn.name) throw new InvalidAnswer('upstream tool call opens without a function name');
       }
-      if (call.id !== undefined && call.id !== null && typeof call.id !== 'string') throw new InvalidAnswer('upstream tool call id is not a string');
     }
   }
 }
