@@ -1,6 +1,7 @@
 // Entry point: read the configuration once, build the gateway, serve, shut down cleanly.
 import { serve } from '@hono/node-server';
 import { ConfigError, loadConfig, type GatewayConfig } from './config/gateway-config.ts';
+import { describeListenError } from './config/listen-error.ts';
 import { buildGateway } from './gateway.ts';
 import { runDetached } from './process/detached-task.ts';
 import { installSafetyNet } from './process/safety-net.ts';
@@ -29,6 +30,13 @@ const server = serve({ fetch: gateway.app.fetch, port: config.port, hostname: co
   console.log(`[router] listening on http://${info.address}:${info.port}/v1 (database ${config.dbPath})`);
   console.log(`[router] providers configured: ${configured.length ? configured.join(', ') : 'none (chat requests answer 503 until one is set)'}`);
   if (!config.adminKey) console.warn('[router] ROUTER_ADMIN_KEY is not set: admin routes answer loopback clients only');
+});
+// A port in use or a HOST that does not resolve is a configuration mistake: say which setting, then stop.
+server.on('error', (error: NodeJS.ErrnoException) => {
+  if (server.listening) return console.error('[router] server error', error);
+  console.error(`[router] cannot start: ${describeListenError(error, config)}`);
+  gateway.close();
+  process.exit(1);
 });
 
 installSafetyNet();

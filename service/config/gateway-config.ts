@@ -1,10 +1,11 @@
 // Configuration, read once at start into a typed object. Nothing below reads process.env.
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
 import type { ProviderType } from '../providers/chat-provider.ts';
 import type { ClassifierSettings } from '../classify/configurable-classifier.ts';
 import type { UpstreamLimits } from '../providers/openai/upstream-limits.ts';
+import { parseTarget } from '../plan/target.ts';
+import { readConfigFile, type ConfigFile } from './config-file.ts';
+import { ConfigError, MAX_TIMER_MS, baseUrlFrom, durationMsFrom, headersFrom, hostFrom, keyListFrom, numberFrom, portFrom, corsOriginsFrom } from './config-values.ts';
 
 export interface ProviderConfig {
   name: string;
@@ -37,6 +38,8 @@ export interface GatewayConfig {
   adminKey: string | undefined;
   /** ROUTER_API_KEYS: when non-empty, the chat, classify and models routes need one of them as a bearer key. */
   clientKeys: string[];
+  /** ROUTER_CORS_ORIGINS: browser origins allowed to call the OpenAI-compatible routes (never the admin ones); empty = no CORS. */
+  corsOrigins: string[];
   maxBodyBytes: number;
   configFile: string | undefined;
   categoriesDir: string;
@@ -62,76 +65,62 @@ export interface GatewayConfig {
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
-const providerFileSchema = z.object({
-  type: z.enum(['openai', 'anthropic', 'google', 'ollama']),
-  baseURL: z.string().url().optional(),
-  apiKeyEnv: z.string().optional(),
-  apiKey: z.string().optional(),
-  headers: z.record(z.string(), z.string()).optional(),
-  options: z.record(z.string(), z.unknown()).optional(),
-});
-
-const breakerSchema = z
-  .object({
-    errorThresholdPercentage: z.number().min(1).max(100).optional(),
-    volumeThreshold: z.number().int().min(1).optional(),
-    rollingCountTimeout: z.number().int().min(1000).optional(),
-    resetTimeout: z.number().int().min(100).optional(),
-  })
-  .strict();
-
-const configFileSchema = z.object({
-  providers: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'provider names are letters, digits, _ . -'), providerFileSchema).optional(),
-  breaker: breakerSchema.optional(),
-  /** Per target (`provider/model`): breaker options that differ from the defaults above. */
-  breakers: z.record(z.string().regex(/^[^/]+\/.+$/, 'breaker keys are provider/model targets'), breakerSchema).optional(),
-  attemptTimeoutMs: z.number().int().min(100).optional(),
-});
-
-export type ConfigFile = z.infer<typeof configFileSchema>;
+export { ConfigError } from './config-values.ts';
+export type { ConfigFile } from './config-file.ts';
 
 type Env = Record<string, string | undefined>;
 
 export function loadConfig(env: Env = process.env): GatewayConfig {
   const configFile = env.ROUTER_CONFIG || undefined;
   const file = configFile ? readConfigFile(configFile) : {};
+  const providers = buildProviders(env, file);
   return {
-    port: intFrom(env.PORT, 3456, 'PORT'),
-    host: env.HOST || '127.0.0.1',
+    port: portFrom(env.PORT, 3456, 'PORT'),
+    host: hostFrom(env.HOST, '127.0.0.1', 'HOST'),
     dbPath: path.resolve(env.ROUTER_DB || path.join(ROOT, 'data', 'router.db')),
     adminKey: env.ROUTER_ADMIN_KEY || undefined,
-    clientKeys: (env.ROUTER_API_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean),
-    maxBodyBytes: Math.round(numberFrom(env.ROUTER_MAX_BODY_MB, 10, 'ROUTER_MAX_BODY_MB') * 1024 * 1024),
+    clientKeys: keyListFrom(env.ROUTER_API_KEYS, 'ROUTER_API_KEYS'),
+    corsOrigins: corsOriginsFrom(env.ROUTER_CORS_ORIGINS, 'ROUTER_CORS_ORIGINS'),
+    // Below 0.1 MB an ordinary chat request would not fit; above 1 GB a body read whole is not sensible.
+    maxBodyBytes: Math.round(numberFrom(env.ROUTER_MAX_BODY_MB, 10, 'ROUTER_MAX_BODY_MB', 0.1, 1024) * 1024 * 1024),
     configFile,
     categoriesDir: env.ROUTER_CATEGORIES_DIR || path.join(ROOT, 'categories'),
     pricingDir: env.ROUTER_PRICING_DIR || path.join(ROOT, 'pricing'),
-    providers: buildProviders(env, file),
+    providers,
     breaker: {
       errorThresholdPercentage: file.breaker?.errorThresholdPercentage ?? 50,
       volumeThreshold: file.breaker?.volumeThreshold ?? 5,
       rollingCountTimeout: file.breaker?.rollingCountTimeout ?? 60_000,
-      resetTimeout: intFrom(env.ROUTER_BREAKER_RESET_MS, file.breaker?.resetTimeout ?? 30_000, 'ROUTER_BREAKER_RESET_MS'),
+      resetTimeout: durationMsFrom(env.ROUTER_BREAKER_RESET_MS, file.breaker?.resetTimeout ?? 30_000, 'ROUTER_BREAKER_RESET_MS', { min: 100 }),
     },
     breakerOverrides: file.breakers ?? {},
-    attemptTimeoutMs: intFrom(env.ROUTER_ATTEMPT_TIMEOUT_MS, file.attemptTimeoutMs ?? 120_000, 'ROUTER_ATTEMPT_TIMEOUT_MS'),
-    requestTimeoutMs: intFrom(env.ROUTER_REQUEST_TIMEOUT_MS, 300_000, 'ROUTER_REQUEST_TIMEOUT_MS'),
-    logFlushMs: intFrom(env.ROUTER_LOG_FLUSH_MS, 500, 'ROUTER_LOG_FLUSH_MS'),
-    shutdownGraceMs: intFrom(env.ROUTER_SHUTDOWN_GRACE_MS, 10_000, 'ROUTER_SHUTDOWN_GRACE_MS'),
+    attemptTimeoutMs: durationMsFrom(env.ROUTER_ATTEMPT_TIMEOUT_MS, file.attemptTimeoutMs ?? 120_000, 'ROUTER_ATTEMPT_TIMEOUT_MS', { min: 100 }),
+    requestTimeoutMs: durationMsFrom(env.ROUTER_REQUEST_TIMEOUT_MS, 300_000, 'ROUTER_REQUEST_TIMEOUT_MS', { min: 100 }),
+    logFlushMs: durationMsFrom(env.ROUTER_LOG_FLUSH_MS, 500, 'ROUTER_LOG_FLUSH_MS', { min: 10 }),
+    shutdownGraceMs: durationMsFrom(env.ROUTER_SHUTDOWN_GRACE_MS, 10_000, 'ROUTER_SHUTDOWN_GRACE_MS', { min: 1 }),
     upstreamLimits: {
-      maxAnswerBytes: Math.round(numberFrom(env.ROUTER_MAX_UPSTREAM_MB, 16, 'ROUTER_MAX_UPSTREAM_MB') * 1024 * 1024),
-      maxEventBytes: Math.round(numberFrom(env.ROUTER_MAX_EVENT_KB, 1024, 'ROUTER_MAX_EVENT_KB') * 1024),
+      maxAnswerBytes: Math.round(numberFrom(env.ROUTER_MAX_UPSTREAM_MB, 16, 'ROUTER_MAX_UPSTREAM_MB', 0.1, 1024) * 1024 * 1024),
+      maxEventBytes: Math.round(numberFrom(env.ROUTER_MAX_EVENT_KB, 1024, 'ROUTER_MAX_EVENT_KB', 1, 65536) * 1024),
     },
-    maxCooldownMs: Math.round(numberFrom(env.ROUTER_MAX_COOLDOWN_S, 300, 'ROUTER_MAX_COOLDOWN_S') * 1000),
-    classifier: classifierFrom(env),
+    // A cool-down is a timer too: past 2^31-1 ms Node would end it after 1 ms.
+    maxCooldownMs: Math.round(numberFrom(env.ROUTER_MAX_COOLDOWN_S, 300, 'ROUTER_MAX_COOLDOWN_S', 1, Math.floor(MAX_TIMER_MS / 1000)) * 1000),
+    classifier: classifierFrom(env, providers),
     reread: () => loadConfig(env),
   };
 }
 
-function classifierFrom(env: Env): ClassifierSettings {
+function classifierFrom(env: Env, providers: ProviderConfig[]): ClassifierSettings {
   const mode = env.ROUTER_CLASSIFIER || 'keyword';
   if (mode !== 'keyword' && mode !== 'llm' && mode !== 'hybrid') throw new ConfigError(`ROUTER_CLASSIFIER must be keyword, llm or hybrid, got "${mode}"`);
   const model = env.ROUTER_CLASSIFIER_MODEL || null;
   if (mode !== 'keyword' && !model) throw new ConfigError(`ROUTER_CLASSIFIER=${mode} needs ROUTER_CLASSIFIER_MODEL (a provider/model target, e.g. ollama/qwen3:1.7b)`);
+  if (model) {
+    const target = parseTarget(model);
+    if (!target) throw new ConfigError(`ROUTER_CLASSIFIER_MODEL must be a provider/model target, got "${model}"`);
+    if (!providers.some((p) => p.name === target.provider)) {
+      throw new ConfigError(`ROUTER_CLASSIFIER_MODEL "${model}" names unknown provider "${target.provider}" (known: ${providers.map((p) => p.name).join(', ')})`);
+    }
+  }
   const toolsPolicy = env.ROUTER_TOOLS_POLICY || 'intent';
   if (toolsPolicy !== 'intent' && toolsPolicy !== 'present') throw new ConfigError(`ROUTER_TOOLS_POLICY must be intent or present, got "${toolsPolicy}"`);
   const threshold = env.ROUTER_CLASSIFIER_THRESHOLD === undefined ? 0.5 : Number(env.ROUTER_CLASSIFIER_THRESHOLD);
@@ -139,7 +128,7 @@ function classifierFrom(env: Env): ClassifierSettings {
   return {
     mode,
     model,
-    timeoutMs: intFrom(env.ROUTER_CLASSIFIER_TIMEOUT_MS, 1500, 'ROUTER_CLASSIFIER_TIMEOUT_MS'),
+    timeoutMs: durationMsFrom(env.ROUTER_CLASSIFIER_TIMEOUT_MS, 1500, 'ROUTER_CLASSIFIER_TIMEOUT_MS', { min: 10 }),
     hybridThreshold: threshold,
     toolsPolicy,
     boilerplatePatterns: null,
@@ -148,18 +137,19 @@ function classifierFrom(env: Env): ClassifierSettings {
 
 function buildProviders(env: Env, file: ConfigFile): ProviderConfig[] {
   const builtIn: ProviderConfig[] = [
-    keyed('openai', 'openai', env.OPENAI_API_KEY, env.OPENAI_BASE_URL || 'https://api.openai.com/v1', ['OPENAI_API_KEY']),
-    keyed('openrouter', 'openai', env.OPENROUTER_API_KEY, env.OPENROUTER_BASE_URL || 'https://openrouter.ai/api/v1', ['OPENROUTER_API_KEY'], {
-      headers: compact({ 'HTTP-Referer': env.OPENROUTER_REFERER, 'X-Title': env.OPENROUTER_TITLE }),
+    keyed('openai', 'openai', env.OPENAI_API_KEY, baseUrlFrom(env.OPENAI_BASE_URL, 'OPENAI_BASE_URL') ?? 'https://api.openai.com/v1', ['OPENAI_API_KEY']),
+    keyed('openrouter', 'openai', env.OPENROUTER_API_KEY, baseUrlFrom(env.OPENROUTER_BASE_URL, 'OPENROUTER_BASE_URL') ?? 'https://openrouter.ai/api/v1', ['OPENROUTER_API_KEY'], {
+      headers: headersFrom({ 'HTTP-Referer': { env: 'OPENROUTER_REFERER', value: env.OPENROUTER_REFERER }, 'X-Title': { env: 'OPENROUTER_TITLE', value: env.OPENROUTER_TITLE } }),
     }),
-    keyed('anthropic', 'anthropic', env.ANTHROPIC_API_KEY, env.ANTHROPIC_BASE_URL || undefined, ['ANTHROPIC_API_KEY']),
-    keyed('google', 'google', env.GEMINI_API_KEY || env.GOOGLE_API_KEY, env.GEMINI_BASE_URL || undefined, ['GEMINI_API_KEY', 'GOOGLE_API_KEY']),
+    keyed('anthropic', 'anthropic', env.ANTHROPIC_API_KEY, baseUrlFrom(env.ANTHROPIC_BASE_URL, 'ANTHROPIC_BASE_URL'), ['ANTHROPIC_API_KEY']),
+    keyed('google', 'google', env.GEMINI_API_KEY || env.GOOGLE_API_KEY, baseUrlFrom(env.GEMINI_BASE_URL, 'GEMINI_BASE_URL'), ['GEMINI_API_KEY', 'GOOGLE_API_KEY']),
     {
       // Ollama needs no key; it counts as configured once its host is named, so a fresh
       // start without Ollama answers 503 at once instead of trying a server that is not there.
       name: 'ollama',
       type: 'ollama',
-      baseURL: env.OLLAMA_HOST || 'http://127.0.0.1:11434',
+      // Ollama's own clients accept a bare host:port here, so an address without a scheme is http.
+      baseURL: baseUrlFrom(env.OLLAMA_HOST && !env.OLLAMA_HOST.includes('://') ? `http://${env.OLLAMA_HOST}` : env.OLLAMA_HOST, 'OLLAMA_HOST') ?? 'http://127.0.0.1:11434',
       apiKey: undefined,
       configured: Boolean(env.OLLAMA_HOST),
       envHint: ['OLLAMA_HOST'],
@@ -195,37 +185,4 @@ function keyed(
   extra: Partial<ProviderConfig> = {},
 ): ProviderConfig {
   return { name, type, baseURL, apiKey: apiKey || undefined, configured: Boolean(apiKey), envHint, headers: {}, options: {}, ...extra };
-}
-
-function compact(record: Record<string, string | undefined>): Record<string, string> {
-  return Object.fromEntries(Object.entries(record).filter((e): e is [string, string] => Boolean(e[1])));
-}
-
-function readConfigFile(file: string): ConfigFile {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new ConfigError(`ROUTER_CONFIG ${file}: ${(error as Error).message}`);
-  }
-  const parsed = configFileSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new ConfigError(`ROUTER_CONFIG ${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  }
-  return parsed.data;
-}
-
-function numberFrom(value: string | undefined, fallback: number, name: string): number {
-  if (value === undefined || value === '') return fallback;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new ConfigError(`${name} must be a positive number, got "${value}"`);
-  return n;
-}
-
-function intFrom(value: string | undefined, fallback: number, name: string): number {
-  return Math.round(numberFrom(value, fallback, name));
-}
-
-export class ConfigError extends Error {
-  override name = 'ConfigError';
 }
