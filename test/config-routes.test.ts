@@ -141,7 +141,7 @@ describe('POST /config/category and DELETE /config/category/{name}', () => {
       expect(error.param, JSON.stringify(body)).toBe(param);
       expect(error.type).toBe('invalid_request_error');
     }
-    const bad = await fetch(`${gw.url}/config/category`, { method: 'POST', headers: { authorization: `Bearer ${KEY}` }, body: '{"name": ' });
+    const bad = await fetch(`${gw.url}/config/category`, { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: '{"name": ' });
     expect(bad.status).toBe(400);
     expect((await bad.json()).error.code).toBe('invalid_json');
     const config = await (await call('GET', '/config')).json();

@@ -9,6 +9,8 @@ import type { ConfigurableClassifier } from '../classify/configurable-classifier
 import type { SettingsStore } from '../store/settings-store.ts';
 import { classifyRoute } from './classify-route.ts';
 import { clientAuth } from './client-auth.ts';
+import { corsAllowList } from './cors-allow-list.ts';
+import { jsonBodiesOnly, sameOriginOnly } from './cross-site-guard.ts';
 import { modelsRoute } from './models-route.ts';
 import { HttpError, errorResponse } from './openai-error.ts';
 import { escapedErrors } from '../process/safety-net.ts';
@@ -27,14 +29,28 @@ function memoryMb(): { rss: number; heap_used: number; heap_total: number } {
   return { rss: mb(m.rss), heap_used: mb(m.heapUsed), heap_total: mb(m.heapTotal) };
 }
 
+/** The OpenAI-compatible routes: client keys and CORS apply here, never to admin routes. */
+const OPENAI_PATHS = ['/v1/chat/completions', '/chat/completions', '/v1/models', '/models', '/v1/models/*', '/models/*'];
+
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   const chat = chatRoute({ router: deps.router, providers: () => deps.providers.configs(), maxBodyBytes: deps.config.maxBodyBytes, requestTimeoutMs: deps.config.requestTimeoutMs });
 
+  // Middleware runs in the order it is registered, so every guard comes before the routes.
+  if (deps.config.corsOrigins.length > 0) {
+    const cors = corsAllowList({ origins: deps.config.corsOrigins });
+    for (const path of OPENAI_PATHS) app.use(path, cors);
+  }
   if (deps.config.clientKeys.length > 0) {
     const clients = clientAuth(deps.config.clientKeys, deps.router);
-    for (const path of ['/v1/chat/completions', '/chat/completions', '/v1/classify', '/v1/models', '/models']) app.use(path, clients);
+    for (const path of [...OPENAI_PATHS, '/v1/classify']) app.use(path, clients);
   }
+  // Admin: a foreign Origin is refused before anything else; then the key (or loopback); then JSON only.
+  const sameOrigin = sameOriginOnly();
+  const auth = adminAuth(deps.config.adminKey);
+  const jsonOnly = jsonBodiesOnly();
+  for (const path of ADMIN_PATHS) app.use(path, sameOrigin, auth, jsonOnly);
+
   app.post('/v1/chat/completions', chat);
   app.post('/chat/completions', chat);
   app.post('/v1/classify', classifyRoute(deps.router, deps.config.maxBodyBytes));
@@ -53,8 +69,6 @@ export function createApp(deps: AppDeps): Hono {
     }),
   );
 
-  const auth = adminAuth(deps.config.adminKey);
-  for (const path of ADMIN_PATHS) app.use(path, auth);
   app.route('/', adminRoutes(deps));
   app.route('/', classifierRoutes({ classifier: deps.classifier, settings: deps.settings, providers: deps.providers, maxBodyBytes: deps.config.maxBodyBytes }));
 

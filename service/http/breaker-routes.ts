@@ -12,9 +12,10 @@ export function breakerRoutes(deps: AdminDeps): Hono {
 
   app.post('/circuit-breaker/reset-all', (c) => c.json({ reset: deps.breakers.resetAll() }));
 
-  // The target contains slashes (openrouter/moonshotai/kimi-k2.5), so the parameter takes the rest of the path.
+  // The target contains slashes (openrouter/moonshotai/kimi-k2.5), so the parameter takes the rest of
+  // the path. Hono has already percent-decoded it: decoding again turned `%25` into a URIError (500).
   app.post('/circuit-breaker/reset/:target{.+}', (c) => {
-    const target = decodeURIComponent(c.req.param('target'));
+    const target = c.req.param('target');
     const parsed = parseTarget(target);
     if (!parsed || !deps.providers.has(parsed.provider)) {
       return errorResponse(c, new HttpError(404, 'not_found_error', `unknown target "${target}"`, 'target', 'unknown_target'));

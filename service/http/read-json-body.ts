@@ -4,6 +4,7 @@ import { HttpError, invalidRequest } from './openai-error.ts';
 import { MAX_REQUEST_DEPTH, nestsDeeperThan } from './json-depth.ts';
 
 export async function readJsonBody(c: Context, maxBytes: number): Promise<unknown> {
+  refuseNonJson(c);
   const declared = Number(c.req.header('content-length') ?? NaN);
   if (declared > maxBytes) throw tooLarge(maxBytes);
   // On Node the IncomingMessage is read directly: building a WHATWG Request just to read its body costs more than the rest of the hop.
@@ -56,6 +57,28 @@ async function readLimitedWeb(body: ReadableStream<Uint8Array> | null, maxBytes:
     parts.push(value);
   }
   return parts.length === 1 ? Buffer.from(parts[0].buffer, parts[0].byteOffset, parts[0].byteLength).toString('utf8') : Buffer.concat(parts).toString('utf8');
+}
+
+/**
+ * A body that is not declared JSON is refused (415) before it is read. Browsers send text/plain and
+ * form bodies cross-site without a preflight; a JSON body needs one, which only allowed origins pass.
+ */
+export function refuseNonJson(c: Context): void {
+  if (!hasBody(c) || isJson(c.req.header('content-type'))) return;
+  const given = c.req.header('content-type') ? `"${c.req.header('content-type')}"` : 'none';
+  throw new HttpError(415, 'invalid_request_error', `the request body must be JSON (Content-Type: application/json); got ${given}`, null, 'unsupported_media_type');
+}
+
+/** application/json, with or without parameters, or a +json type. */
+function isJson(contentType: string | undefined): boolean {
+  const type = contentType?.split(';')[0].trim().toLowerCase() ?? '';
+  return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
+}
+
+/** HTTP/1.1 frames a request body by Content-Length or Transfer-Encoding; with neither there is none. */
+function hasBody(c: Context): boolean {
+  const length = c.req.header('content-length');
+  return (length !== undefined && length.trim() !== '0') || c.req.header('transfer-encoding') !== undefined;
 }
 
 function tooLarge(maxBytes: number): HttpError {
