@@ -28,13 +28,34 @@ const keyword = z.union([
 
 const chain = z.array(z.string().min(3).max(200)).min(1).max(20);
 
-/** POST /config/category: description and keywords may be left out (kept on update, empty on create). */
-export const categoryBodySchema = z.object({
-  name: categoryName,
-  description: z.string().max(2000).optional(),
-  keywords: z.array(keyword).max(2000).optional(),
-  models: chain,
-});
+/**
+ * POST /config/category: description and keywords may be left out (kept on update, empty on create).
+ * The chain is `chain`, as GET /config and the files name it, so what GET returns can be posted
+ * back; `models` is kept as an alias.
+ */
+export const categoryBodySchema = withChainAlias(
+  z.object({
+    name: categoryName,
+    description: z.string().max(2000).optional(),
+    keywords: z.array(keyword).max(2000).optional(),
+    chain: chain.optional(),
+    models: chain.optional(),
+  }),
+);
+
+/** Requires one of `chain` or `models` (the same list if both), and gives it as `chain`. */
+export function withChainAlias<T extends z.ZodObject<{ chain: z.ZodOptional<typeof chain>; models: z.ZodOptional<typeof chain> }>>(schema: T) {
+  return schema
+    .superRefine((body, ctx) => {
+      const { chain: given, models } = body as { chain?: string[]; models?: string[] };
+      if (!given && !models) ctx.addIssue({ code: 'custom', message: 'a chain is required (`chain`, or its alias `models`): 1-20 provider/model targets', path: ['chain'] });
+      if (given && models && JSON.stringify(given) !== JSON.stringify(models)) ctx.addIssue({ code: 'custom', message: '`chain` and its alias `models` differ; send one of them', path: ['models'] });
+    })
+    .transform((body) => {
+      const { models, ...rest } = body as z.infer<T> & { chain?: string[]; models?: string[] };
+      return { ...rest, chain: (body.chain ?? models) as string[], chainParam: body.chain ? 'chain' : 'models' };
+    });
+}
 
 /** A categories/*.json file. */
 export const categoryFileSchema = z.object({
@@ -58,6 +79,6 @@ export function toDefinition(body: CategoryBody, existing: CategoryDefinition | 
     name: body.name,
     description: body.description ?? existing?.description ?? '',
     keywords: body.keywords ?? existing?.keywords ?? [],
-    chain: body.models,
+    chain: body.chain,
   };
 }

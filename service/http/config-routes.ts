@@ -6,15 +6,13 @@ import { z } from 'zod';
 import { BUILT_IN_CATEGORIES } from '../classify/category.ts';
 import { chainProblem } from '../plan/target.ts';
 import type { AdminDeps } from './admin-routes.ts';
-import { categoryBodySchema, firstIssue, toDefinition } from './category-schema.ts';
+import { categoryBodySchema, firstIssue, toDefinition, withChainAlias } from './category-schema.ts';
 import { reloadConfiguration } from './config-reload.ts';
 import { HttpError, errorResponse, invalidRequest } from './openai-error.ts';
 import { readJsonBody } from './read-json-body.ts';
 
-const modelMappingSchema = z.object({
-  category: z.string().min(1),
-  models: z.array(z.string().min(3)).min(1).max(20),
-});
+const targets = z.array(z.string().min(3).max(200)).min(1).max(20);
+const modelMappingSchema = withChainAlias(z.object({ category: z.string().min(1), chain: targets.optional(), models: targets.optional() }));
 
 const reloadSchema = z.object({ from_files: z.array(z.string().min(1)).max(100).optional() }).strict();
 
@@ -45,8 +43,8 @@ export function configRoutes(deps: AdminDeps): Hono {
   app.post('/config/category', async (c) => {
     const body = categoryBodySchema.safeParse(await readJsonBody(c, deps.config.maxBodyBytes));
     if (!body.success) return invalid(c, body.error);
-    const problem = chainProblem(body.data.models, (name) => deps.providers.has(name));
-    if (problem) return errorResponse(c, invalidRequest(problem, 'models', 'invalid_target'));
+    const problem = chainProblem(body.data.chain, (name) => deps.providers.has(name));
+    if (problem) return errorResponse(c, invalidRequest(problem, body.data.chainParam, 'invalid_target'));
     const existing = deps.categories.get(body.data.name);
     const category = toDefinition(body.data, existing);
     deps.categories.save(category, 'POST /config/category');
@@ -67,13 +65,13 @@ export function configRoutes(deps: AdminDeps): Hono {
   app.post('/config/model-mapping', async (c) => {
     const body = modelMappingSchema.safeParse(await readJsonBody(c, deps.config.maxBodyBytes));
     if (!body.success) return invalid(c, body.error);
-    const { category, models } = body.data;
+    const { category, chain, chainParam } = body.data;
     const existing = deps.categories.get(category);
     if (!existing) return errorResponse(c, invalidRequest(`unknown category "${category}"`, 'category', 'unknown_category'));
-    const problem = chainProblem(models, (name) => deps.providers.has(name));
-    if (problem) return errorResponse(c, invalidRequest(problem, 'models', 'invalid_target'));
-    deps.categories.save({ ...existing, chain: models }, 'POST /config/model-mapping');
-    return c.json({ category, models, previous: existing.chain });
+    const problem = chainProblem(chain, (name) => deps.providers.has(name));
+    if (problem) return errorResponse(c, invalidRequest(problem, chainParam, 'invalid_target'));
+    deps.categories.save({ ...existing, chain }, 'POST /config/model-mapping');
+    return c.json({ category, chain, models: chain, previous: existing.chain });
   });
 
   app.post('/config/reload', async (c) => {
