@@ -158,8 +158,9 @@ export function contentText(content: ChatMessage['content']): string {
  */
 export const RAW_JSON: unique symbol = Symbol('rawJson');
 
-export function withRawJson<T extends object>(value: T, raw: string): T {
-  (value as { [RAW_JSON]?: string })[RAW_JSON] = raw;
+/** Attaches the text to a parsed object; anything else (a stray upstream value) is returned as is. */
+export function withRawJson<T>(value: T, raw: string): T {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) (value as { [RAW_JSON]?: string })[RAW_JSON] = raw;
   return value;
 }
 
