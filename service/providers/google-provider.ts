@@ -20,6 +20,7 @@ import { convertToGeminiRequest, type GeminiRequestOptions } from './google/conv
 import { convertGeminiResponse } from './google/convert-gemini-response.ts';
 import { GeminiStreamTranslator } from './google/gemini-stream-translator.ts';
 import { mapGoogleHttpError } from './google/map-google-error.ts';
+import { assertGeminiModelId } from './google/gemini-model-id.ts';
 
 export class GoogleProvider implements ChatProvider {
   readonly type = 'google' as const;
@@ -64,6 +65,8 @@ export class GoogleProvider implements ChatProvider {
   }
 
   #model(model: string): GenerativeModel {
+    // The SDK puts the id into the URL path as it is.
+    assertGeminiModelId(this.name, model);
     return this.#client.getGenerativeModel({ model }, this.#requestOptions);
   }
 }

@@ -25,6 +25,8 @@ export interface FakeGoogle {
   /** Base URL for GEMINI_BASE_URL / a google provider's baseURL. */
   url: string;
   requests: GoogleRequest[];
+  /** The method and raw path of every request, matched or not (what reached this host at all). */
+  paths: string[];
   calls(model: string): number;
   close(): Promise<void>;
 }
@@ -48,7 +50,9 @@ export const BAD_KEY = 'bad-key';
  */
 export async function startFakeGoogle(options: { replay?: (model: string, stream: boolean) => ReplayResponse | undefined } = {}): Promise<FakeGoogle> {
   const requests: GoogleRequest[] = [];
+  const paths: string[] = [];
   const server: Server = createServer(async (req, res) => {
+    paths.push(`${req.method} ${req.url}`);
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const match = /^\/v1beta\/models\/(.+):(generateContent|streamGenerateContent)(\?alt=sse)?$/.exec(req.url ?? '');
@@ -80,6 +84,7 @@ export async function startFakeGoogle(options: { replay?: (model: string, stream
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    paths,
     calls: (model) => requests.filter((r) => r.model === model).length,
     close: () =>
       new Promise<void>((resolve) => {
