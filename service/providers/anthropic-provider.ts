@@ -16,7 +16,7 @@ export class AnthropicProvider implements ChatProvider {
   readonly #client: Anthropic;
   readonly #options: AnthropicRequestOptions;
 
-  constructor(config: ProviderConfig, fetchImpl: FetchLike = createPooledFetch()) {
+  constructor(config: ProviderConfig, fetchImpl: FetchLike = createPooledFetch({ provider: config.name })) {
     this.name = config.name;
     this.#options = { defaultMaxTokens: positiveInt(config.options.defaultMaxTokens) };
     this.#client = new Anthropic({

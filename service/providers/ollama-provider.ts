@@ -34,7 +34,7 @@ export class OllamaProvider implements ChatProvider {
   readonly #fetch: FetchLike;
   readonly #defaults: OllamaDefaults;
 
-  constructor(config: ProviderConfig, fetchImpl: FetchLike = createPooledFetch()) {
+  constructor(config: ProviderConfig, fetchImpl: FetchLike = createPooledFetch({ provider: config.name })) {
     this.name = config.name;
     this.#host = config.baseURL || OLLAMA_DEFAULT_HOST;
     // A keyed Ollama (ollama.com, or one behind an authenticating proxy) takes a bearer token.

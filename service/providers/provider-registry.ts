@@ -8,14 +8,15 @@ import { GoogleProvider } from './google-provider.ts';
 import { AnthropicProvider } from './anthropic-provider.ts';
 import { OllamaProvider } from './ollama-provider.ts';
 import { registerSecret } from './secret-redaction.ts';
+import { createPooledFetch } from './pooled-fetch.ts';
 
 export type ProviderFactory = (config: ProviderConfig, limits: UpstreamLimits) => ChatProvider;
 
 const FACTORIES: Partial<Record<ProviderType, ProviderFactory>> = {
   openai: (config, limits) => new OpenAIChatProvider(config, limits),
   google: (config) => new GoogleProvider(config),
-  anthropic: (config) => new AnthropicProvider(config),
-  ollama: (config) => new OllamaProvider(config),
+  anthropic: (config, limits) => new AnthropicProvider(config, createPooledFetch({ provider: config.name, ...limits })),
+  ollama: (config, limits) => new OllamaProvider(config, createPooledFetch({ provider: config.name, ...limits })),
 };
 
 export interface ProviderEntry {
