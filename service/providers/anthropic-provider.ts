@@ -42,7 +42,11 @@ export class AnthropicProvider implements ChatProvider {
     if (!message || !Array.isArray(message.content)) {
       throw new ProviderError({ provider: this.name, kind: 'invalid-response', message: 'upstream answered without a message content array' });
     }
-    return toChatCompletion(message);
+    try {
+      return toChatCompletion(message, undefined, model);
+    } catch (error) {
+      throw mapAnthropicError(this.name, error, signal);
+    }
   }
 
   async stream({ model, request, signal }: ProviderCall): Promise<AsyncIterable<ChatCompletionChunk>> {

@@ -21,6 +21,7 @@ import { convertGeminiResponse } from './google/convert-gemini-response.ts';
 import { GeminiStreamTranslator } from './google/gemini-stream-translator.ts';
 import { mapGoogleHttpError } from './google/map-google-error.ts';
 import { assertGeminiModelId } from './google/gemini-model-id.ts';
+import { UndeliverableAnswerError } from './answer-shape.ts';
 
 export class GoogleProvider implements ChatProvider {
   readonly type = 'google' as const;
@@ -103,6 +104,7 @@ export function splitBaseURL(baseURL: string | undefined, apiVersion: unknown): 
 /** Every error this SDK throws → ProviderError. */
 export function mapGoogleSdkError(provider: string, error: unknown, signal: AbortSignal, inStream = false): ProviderError {
   if (error instanceof ProviderError) return error;
+  if (error instanceof UndeliverableAnswerError) return error.toProviderError(provider);
   const aborted = abortedError(provider, signal, error);
   if (aborted) return aborted;
   if (error instanceof GoogleGenerativeAIFetchError) {

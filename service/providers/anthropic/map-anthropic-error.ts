@@ -2,6 +2,7 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from '@anthropic-ai/sdk';
 import { ProviderError, abortedError, parseRetryAfter } from '../provider-error.ts';
 import { summariseErrorBody } from '../secret-redaction.ts';
+import { UndeliverableAnswerError } from '../answer-shape.ts';
 
 interface AnthropicErrorBody {
   type?: unknown;
@@ -14,6 +15,7 @@ const RETRYABLE_STREAM_TYPES = new Set(['overloaded_error', 'api_error', 'rate_l
 
 export function mapAnthropicError(provider: string, error: unknown, signal: AbortSignal, inStream = false): ProviderError {
   if (error instanceof ProviderError) return error;
+  if (error instanceof UndeliverableAnswerError) return error.toProviderError(provider);
   const aborted = abortedError(provider, signal, error);
   if (aborted) return aborted;
   if (error instanceof APIConnectionTimeoutError) {
