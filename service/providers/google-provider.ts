@@ -20,7 +20,7 @@ import { convertToGeminiRequest, type GeminiRequestOptions } from './google/conv
 import { convertGeminiResponse } from './google/convert-gemini-response.ts';
 import { GeminiStreamTranslator } from './google/gemini-stream-translator.ts';
 import { mapGoogleHttpError } from './google/map-google-error.ts';
-import { assertGeminiModelId } from './google/gemini-model-id.ts';
+import { geminiModelPath } from './google/gemini-model-id.ts';
 import { UndeliverableAnswerError } from './answer-shape.ts';
 
 export class GoogleProvider implements ChatProvider {
@@ -66,9 +66,8 @@ export class GoogleProvider implements ChatProvider {
   }
 
   #model(model: string): GenerativeModel {
-    // The SDK puts the id into the URL path as it is.
-    assertGeminiModelId(this.name, model);
-    return this.#client.getGenerativeModel({ model }, this.#requestOptions);
+    // The SDK puts the id into the URL path as it is, so it gets a checked and encoded path instead.
+    return this.#client.getGenerativeModel({ model: geminiModelPath(this.name, model) }, this.#requestOptions);
   }
 }
 

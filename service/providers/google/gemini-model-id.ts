@@ -1,25 +1,44 @@
-// The Gemini API takes the model in the URL path (`/v1beta/models/{model}:generateContent`), so a
-// model id is a path segment the client chose: `../../admin/x?y=1#` would leave /models and carry
-// the API key elsewhere. Only the shapes Gemini's ids have are let through.
+// The Gemini API takes the model in the URL path (`/v1beta/models/{model}:generateContent`), and the
+// SDK puts the id there as it is: a client's `../../admin/x?y=1#` would leave /models and carry the
+// API key elsewhere. Ids that try to leave their segment are refused; anything else is encoded.
 import { ProviderError } from '../provider-error.ts';
 
-/** `gemini-2.5-flash`, `models/gemini-2.5-flash`, `tunedModels/my-model-123`: no dots at the start, no `/ ? # % :` inside. */
-const GEMINI_MODEL_ID = /^(?:(?:models|tunedModels)\/)?[A-Za-z0-9][A-Za-z0-9._-]*$/;
+/** Characters that end or escape a path segment, and a pre-encoded `%`. */
+const SEGMENT_BREAKERS = /[/?#%\\]/;
+const PREFIXES = ['models/', 'tunedModels/'];
 
-export function isGeminiModelId(model: string): boolean {
-  return GEMINI_MODEL_ID.test(model);
+/** Why the id cannot be a Gemini model path segment, or null. */
+export function geminiModelIdProblem(model: string): string | null {
+  const name = withoutPrefix(model);
+  if (!name) return 'it is empty';
+  if (name === '.' || name === '..') return 'it is a dot segment';
+  if (SEGMENT_BREAKERS.test(name)) return "it contains '/', '?', '#', '%' or '\\', which would move the request elsewhere on the host";
+  return null;
 }
 
-/** Throws ProviderError 'invalid-request' (a 400 to the client, not counted against the target) unless the id is safe in a path. */
-export function assertGeminiModelId(provider: string, model: string): void {
-  if (isGeminiModelId(model)) return;
-  throw new ProviderError({
-    provider,
-    kind: 'invalid-request',
-    status: 400,
-    type: 'invalid_request_error',
-    code: 'invalid_model',
-    param: 'model',
-    message: `${JSON.stringify(model.slice(0, 100))} is not a Gemini model id (letters, digits, '.', '_' and '-', optionally after "models/" or "tunedModels/")`,
-  });
+/**
+ * The path the SDK should call for `model`: `models/<encoded id>` (or the caller's `tunedModels/…`).
+ * Given with its prefix, the SDK uses it as is. Throws ProviderError 'invalid-request' (a 400 to the
+ * client, not counted against the target) for an id that tries to leave its segment.
+ */
+export function geminiModelPath(provider: string, model: string): string {
+  const problem = geminiModelIdProblem(model);
+  if (problem) {
+    throw new ProviderError({
+      provider,
+      kind: 'invalid-request',
+      status: 400,
+      type: 'invalid_request_error',
+      code: 'invalid_model',
+      param: 'model',
+      message: `${JSON.stringify(model.slice(0, 100))} is not a Gemini model id: ${problem}`,
+    });
+  }
+  const prefix = PREFIXES.find((p) => model.startsWith(p)) ?? 'models/';
+  return `${prefix}${encodeURIComponent(withoutPrefix(model))}`;
+}
+
+function withoutPrefix(model: string): string {
+  const prefix = PREFIXES.find((p) => model.startsWith(p));
+  return prefix ? model.slice(prefix.length) : model;
 }
