@@ -82,8 +82,7 @@ describe("an upstream that echoes the gateway's key", () => {
 });
 
 describe('an upstream that answers with an HTML error page', () => {
-  // The OpenAI-family path (map-openai-error.ts) is being moved onto undici; its case, 'host/html-error', joins this list with it.
-  it.each([['hclaude/html-error']])('%s: the client gets its title as plain text, no markup', async (model) => {
+  it.each([['hclaude/html-error'], ['host/html-error']])('%s: the client gets its title as plain text, no markup', async (model) => {
     const text = await failureText(model);
     expect(text).toContain('502 Bad Gateway');
     expect(text).not.toMatch(/<html|<script|<center|var leak/);
