@@ -16,7 +16,7 @@ export class AnthropicProvider implements ChatProvider {
   readonly #client: Anthropic;
   readonly #options: AnthropicRequestOptions;
 
-  constructor(config: ProviderConfig, fetchImpl: FetchLike = createPooledFetch()) {
+  constructor(config: ProviderConfig, fetchImpl: FetchLike = createPooledFetch({ provider: config.name })) {
     this.name = config.name;
     this.#options = { defaultMaxTokens: positiveInt(config.options.defaultMaxTokens) };
     this.#client = new Anthropic({
@@ -42,7 +42,11 @@ export class AnthropicProvider implements ChatProvider {
     if (!message || !Array.isArray(message.content)) {
       throw new ProviderError({ provider: this.name, kind: 'invalid-response', message: 'upstream answered without a message content array' });
     }
-    return toChatCompletion(message);
+    try {
+      return toChatCompletion(message, undefined, model);
+    } catch (error) {
+      throw mapAnthropicError(this.name, error, signal);
+    }
   }
 
   async stream({ model, request, signal }: ProviderCall): Promise<AsyncIterable<ChatCompletionChunk>> {

@@ -20,6 +20,8 @@ import { convertToGeminiRequest, type GeminiRequestOptions } from './google/conv
 import { convertGeminiResponse } from './google/convert-gemini-response.ts';
 import { GeminiStreamTranslator } from './google/gemini-stream-translator.ts';
 import { mapGoogleHttpError } from './google/map-google-error.ts';
+import { geminiModelPath } from './google/gemini-model-id.ts';
+import { UndeliverableAnswerError } from './answer-shape.ts';
 
 export class GoogleProvider implements ChatProvider {
   readonly type = 'google' as const;
@@ -64,7 +66,8 @@ export class GoogleProvider implements ChatProvider {
   }
 
   #model(model: string): GenerativeModel {
-    return this.#client.getGenerativeModel({ model }, this.#requestOptions);
+    // The SDK puts the id into the URL path as it is, so it gets a checked and encoded path instead.
+    return this.#client.getGenerativeModel({ model: geminiModelPath(this.name, model) }, this.#requestOptions);
   }
 }
 
@@ -100,6 +103,7 @@ export function splitBaseURL(baseURL: string | undefined, apiVersion: unknown): 
 /** Every error this SDK throws → ProviderError. */
 export function mapGoogleSdkError(provider: string, error: unknown, signal: AbortSignal, inStream = false): ProviderError {
   if (error instanceof ProviderError) return error;
+  if (error instanceof UndeliverableAnswerError) return error.toProviderError(provider);
   const aborted = abortedError(provider, signal, error);
   if (aborted) return aborted;
   if (error instanceof GoogleGenerativeAIFetchError) {

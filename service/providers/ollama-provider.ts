@@ -13,7 +13,7 @@ import { ProviderError } from './provider-error.ts';
 import { convertToOllamaChatRequest, type OllamaChatBody, type OllamaDefaults } from './ollama/convert-to-ollama-chat-request.ts';
 import { convertOllamaResponse } from './ollama/convert-ollama-response.ts';
 import { translateOllamaStream } from './ollama/ollama-stream-translator.ts';
-import { mapOllamaError } from './ollama/map-ollama-error.ts';
+import { errorText, mapOllamaError } from './ollama/map-ollama-error.ts';
 import { capabilitiesFromShow, modelNamesFromTags } from './ollama/ollama-capabilities.ts';
 import { isOllamaWireError, type OllamaWireChatResponse } from './ollama/ollama-chat-wire.ts';
 
@@ -34,7 +34,7 @@ export class OllamaProvider implements ChatProvider {
   readonly #fetch: FetchLike;
   readonly #defaults: OllamaDefaults;
 
-  constructor(config: ProviderConfig, fetchImpl: FetchLike = createPooledFetch()) {
+  constructor(config: ProviderConfig, fetchImpl: FetchLike = createPooledFetch({ provider: config.name })) {
     this.name = config.name;
     this.#host = config.baseURL || OLLAMA_DEFAULT_HOST;
     // A keyed Ollama (ollama.com, or one behind an authenticating proxy) takes a bearer token.
@@ -49,7 +49,7 @@ export class OllamaProvider implements ChatProvider {
       const body = this.#body(request, model);
       const response = (await client.chat({ ...body, stream: false })) as unknown as OllamaWireChatResponse;
       if (isOllamaWireError(response)) {
-        throw new ProviderError({ provider: this.name, kind: 'invalid-response', message: response.error });
+        throw new ProviderError({ provider: this.name, kind: 'invalid-response', message: errorText(response.error) });
       }
       return convertOllamaResponse(response, { id: completionId(), model });
     } catch (error) {

@@ -1,5 +1,6 @@
 // One error type for every provider failure, so the chain walker decides on facts
 // (status, retryable, retry-after) rather than on each SDK's error classes.
+import { redactSecrets, redactValue } from './secret-redaction.ts';
 
 export type ProviderErrorKind =
   | 'http' // the upstream answered with an error status
@@ -7,7 +8,11 @@ export type ProviderErrorKind =
   | 'timeout' // the per-attempt deadline passed
   | 'aborted' // the client went away
   | 'stream' // the upstream reported an error inside a 200 stream, or cut it short
-  | 'invalid-response'; // the upstream answered something we cannot read (bad JSON, empty completion)
+  | 'invalid-response' // the upstream answered something we cannot read or deliver (bad JSON, empty completion, wrong shape, too big)
+  | 'invalid-request'; // the client's request cannot be sent to this provider as given (e.g. a model id with path characters)
+
+/** Upstream text is kept to this length: an error body is not a place for megabytes. */
+const MESSAGE_LIMIT = 2000;
 
 export interface ProviderErrorInit {
   provider: string;
@@ -25,6 +30,11 @@ export interface ProviderErrorInit {
   cause?: unknown;
 }
 
+/**
+ * Everything in it is redacted as it is built (message, type, code, param, metadata), so no
+ * upstream text can carry one of the gateway's credentials further: to the client, the request
+ * log or /metrics. `cause` keeps the original error for debugging and is never sent or stored.
+ */
 export class ProviderError extends Error {
   readonly provider: string;
   readonly kind: ProviderErrorKind;
@@ -37,27 +47,37 @@ export class ProviderError extends Error {
   readonly metadata: unknown;
 
   constructor(init: ProviderErrorInit) {
-    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    super(cleanText(init.message) ?? '', init.cause === undefined ? undefined : { cause: init.cause });
     this.name = 'ProviderError';
     this.provider = init.provider;
     this.kind = init.kind;
     this.status = init.status;
     this.retryable = init.retryable ?? defaultRetryable(init.kind, init.status);
     this.retryAfterMs = init.retryAfterMs;
-    this.type = init.type;
-    this.code = init.code;
-    this.param = init.param;
-    this.metadata = init.metadata;
+    this.type = cleanText(init.type);
+    this.code = typeof init.code === 'string' ? cleanText(init.code) : init.code;
+    this.param = typeof init.param === 'string' ? cleanText(init.param) : init.param;
+    this.metadata = init.metadata === undefined ? undefined : redactValue(init.metadata);
   }
 
-  /** True when the upstream rejected the request itself: trying elsewhere would fail the same way. */
+  /**
+   * True when the request itself is at fault: trying elsewhere would fail the same way. Either the
+   * upstream rejected it (400/422), or the gateway refused to send it ('invalid-request', a 400).
+   */
   get isRequestError(): boolean {
+    if (this.kind === 'invalid-request') return true;
     return this.kind === 'http' && (this.status === 400 || this.status === 422);
   }
 }
 
+function cleanText(text: string | undefined): string | undefined {
+  if (typeof text !== 'string') return text === undefined ? undefined : String(text);
+  const short = text.length > MESSAGE_LIMIT ? `${text.slice(0, MESSAGE_LIMIT - 1)}…` : text;
+  return redactSecrets(short);
+}
+
 function defaultRetryable(kind: ProviderErrorKind, status: number | undefined): boolean {
-  if (kind === 'aborted') return false;
+  if (kind === 'aborted' || kind === 'invalid-request') return false;
   if (kind !== 'http') return true;
   if (status === undefined) return true;
   return status === 408 || status === 409 || status === 429 || status >= 500;

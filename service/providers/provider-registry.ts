@@ -7,14 +7,16 @@ import { DEFAULT_UPSTREAM_LIMITS, type UpstreamLimits } from './openai/upstream-
 import { GoogleProvider } from './google-provider.ts';
 import { AnthropicProvider } from './anthropic-provider.ts';
 import { OllamaProvider } from './ollama-provider.ts';
+import { registerSecret } from './secret-redaction.ts';
+import { createPooledFetch } from './pooled-fetch.ts';
 
 export type ProviderFactory = (config: ProviderConfig, limits: UpstreamLimits) => ChatProvider;
 
 const FACTORIES: Partial<Record<ProviderType, ProviderFactory>> = {
   openai: (config, limits) => new OpenAIChatProvider(config, limits),
   google: (config) => new GoogleProvider(config),
-  anthropic: (config) => new AnthropicProvider(config),
-  ollama: (config) => new OllamaProvider(config),
+  anthropic: (config, limits) => new AnthropicProvider(config, createPooledFetch({ provider: config.name, ...limits })),
+  ollama: (config, limits) => new OllamaProvider(config, createPooledFetch({ provider: config.name, ...limits })),
 };
 
 export interface ProviderEntry {
@@ -28,6 +30,7 @@ export class ProviderRegistry {
 
   constructor(configs: ProviderConfig[], factories: Partial<Record<ProviderType, ProviderFactory>> = FACTORIES, limits: UpstreamLimits = DEFAULT_UPSTREAM_LIMITS) {
     for (const config of configs) {
+      registerCredentials(config);
       const factory = factories[config.type];
       if (config.configured && !factory) throw new Error(`provider "${config.name}": type "${config.type}" is not supported`);
       this.#entries.set(config.name, { config, adapter: config.configured && factory ? factory(config, limits) : undefined });
@@ -62,5 +65,28 @@ export class ProviderRegistry {
       return { ...known, contextWindow: Number.isFinite(numCtx) && numCtx > 0 ? numCtx : undefined };
     }
     return known;
+  }
+}
+
+/**
+ * Every credential a provider is configured with, so no upstream text can carry it back out:
+ * the key, every configured header value (some hosts take their key in a custom header), and a
+ * password or token written into the base URL.
+ */
+function registerCredentials(config: ProviderConfig): void {
+  if (config.apiKey) registerSecret(config.apiKey);
+  for (const value of Object.values(config.headers ?? {})) registerSecret(value);
+  if (config.baseURL && URL.canParse(config.baseURL)) {
+    const url = new URL(config.baseURL);
+    for (const part of [url.password, url.username]) if (part) registerSecret(part), registerSecret(decodeOrSelf(part));
+    for (const [name, value] of url.searchParams) if (/key|token|secret|auth/i.test(name)) registerSecret(value);
+  }
+}
+
+function decodeOrSelf(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
   }
 }

@@ -31,6 +31,10 @@ export interface FakeAnthropic {
  *   stream-error-first    `event: error` overloaded_error before anything else (HTTP 200)
  *   cut-mid-stream        streams some text, then the socket is destroyed
  *   slow:<ms>             waits, then answers text
+ *   tool-no-name          a tool_use block without a name (plain and streamed)
+ *   deep                  a tool_use block whose input nests 100,000 levels deep
+ *   usage-object          text, with usage counts that are objects, booleans and arrays
+ *   echo-key              401 whose message echoes the x-api-key it was sent
  */
 export async function startFakeAnthropic(): Promise<FakeAnthropic> {
   const requests: ReceivedRequest[] = [];
@@ -51,6 +55,7 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
       return sendError(res, 400, 'invalid_request_error', 'There was an issue with your request body: invalid JSON');
     }
     requests.push({ path: req.url, headers: req.headers, body });
+    Object.defineProperty(body, '__key', { value: req.headers['x-api-key'] ?? req.headers.authorization, enumerable: false });
     const problem = validate(body);
     if (problem) return sendError(res, 400, 'invalid_request_error', problem);
     await respond(body, res);
@@ -105,12 +110,31 @@ async function respond(body: Record<string, any>, res: ServerResponse): Promise<
   const [kind, arg] = splitOnce(model, ':');
   if (kind === 'error') return sendStatusError(res, Number(arg));
   if (kind === 'slow') await new Promise((r) => setTimeout(r, Number(arg)));
+  if (kind === 'tool-no-name' || kind === 'deep') return hostileToolUse(res, model, kind, Boolean(body.stream));
+  if (kind === 'echo-key') return sendError(res, 401, 'authentication_error', `invalid x-api-key: ${body.__key}`);
 
   const blocks = plan(kind, arg, body);
   const stopReason = blocks.some((b) => b.type === 'tool_use') ? 'tool_use' : 'end_turn';
   if (body.stream) return streamAnswer(res, model, blocks, stopReason, kind);
   res.writeHead(200, { 'content-type': 'application/json', 'request-id': 'req_fake', 'anthropic-organization-id': 'org-fake' });
-  res.end(JSON.stringify({ model, id: 'msg_fake1', type: 'message', role: 'assistant', content: blocks.map(wireBlock), stop_reason: stopReason, stop_sequence: null, usage: usage(5) }));
+  const wireUsage = kind === 'usage-object' ? { input_tokens: { n: 12 }, output_tokens: true, cache_read_input_tokens: [4], cache_creation_input_tokens: -1 } : usage(5);
+  res.end(JSON.stringify({ model, id: 'msg_fake1', type: 'message', role: 'assistant', content: blocks.map(wireBlock), stop_reason: stopReason, stop_sequence: null, usage: wireUsage }));
+}
+
+/** A tool_use the gateway cannot deliver: no name, or an input nested 100,000 deep (built as text: too deep to stringify). */
+function hostileToolUse(res: ServerResponse, model: string, kind: string, stream: boolean): void {
+  const block = kind === 'deep' ? `{"type":"tool_use","id":"toolu_deep","name":"get_weather","input":{"a":${'['.repeat(100_000)}${']'.repeat(100_000)}}}` : '{"type":"tool_use","id":"toolu_noname","input":{"city":"Paris"}}';
+  if (!stream) {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    return void res.end(`{"model":${JSON.stringify(model)},"id":"msg_hostile","type":"message","role":"assistant","content":[${block}],"stop_reason":"tool_use","stop_sequence":null,"usage":${JSON.stringify(usage(5))}}`);
+  }
+  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
+  event(res, 'message_start', { type: 'message_start', message: { model, id: 'msg_hostile', type: 'message', role: 'assistant', content: [], stop_reason: null, stop_sequence: null, usage: usage(1) } });
+  res.write(`event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":${block}}\n\n`);
+  event(res, 'content_block_stop', { type: 'content_block_stop', index: 0 });
+  event(res, 'message_delta', { type: 'message_delta', delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { output_tokens: 5 } });
+  event(res, 'message_stop', { type: 'message_stop' });
+  res.end();
 }
 
 function plan(kind: string, arg: string | undefined, body: Record<string, any>): Block[] {
@@ -163,7 +187,7 @@ async function streamAnswer(res: ServerResponse, model: string, blocks: Block[],
     event(res, 'error', overloaded);
     return void res.end();
   }
-  event(res, 'message_start', { type: 'message_start', message: { model, id: 'msg_fakestream', type: 'message', role: 'assistant', content: [], stop_reason: null, stop_sequence: null, usage: { ...usage(1) } } });
+  event(res, 'message_start', { type: 'message_start', message: { model, id: 'msg_fakestream', type: 'message', role: 'assistant', content: [], stop_reason: null, stop_sequence: null, usage: kind === 'usage-object' ? { input_tokens: [12], output_tokens: false } : { ...usage(1) } } });
   for (const [index, block] of blocks.entries()) {
     const start = block.type === 'text' ? { type: 'text', text: '' } : block.type === 'thinking' ? { type: 'thinking', thinking: '', signature: '' } : { ...wireBlock(block), input: {} };
     event(res, 'content_block_start', { type: 'content_block_start', index, content_block: start });
@@ -190,7 +214,8 @@ async function streamAnswer(res: ServerResponse, model: string, blocks: Block[],
     }
     event(res, 'content_block_stop', { type: 'content_block_stop', index });
   }
-  event(res, 'message_delta', { type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null }, usage: { input_tokens: 12, cache_creation_input_tokens: 0, cache_read_input_tokens: 4, output_tokens: 5 } });
+  const finalUsage = kind === 'usage-object' ? { input_tokens: { n: 12 }, cache_creation_input_tokens: [0], cache_read_input_tokens: true, output_tokens: { n: 5 } } : { input_tokens: 12, cache_creation_input_tokens: 0, cache_read_input_tokens: 4, output_tokens: 5 };
+  event(res, 'message_delta', { type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null }, usage: finalUsage });
   event(res, 'message_stop', { type: 'message_stop' });
   res.end();
 }

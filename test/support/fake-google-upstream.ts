@@ -25,6 +25,8 @@ export interface FakeGoogle {
   /** Base URL for GEMINI_BASE_URL / a google provider's baseURL. */
   url: string;
   requests: GoogleRequest[];
+  /** The method and raw path of every request, matched or not (what reached this host at all). */
+  paths: string[];
   calls(model: string): number;
   close(): Promise<void>;
 }
@@ -48,7 +50,9 @@ export const BAD_KEY = 'bad-key';
  */
 export async function startFakeGoogle(options: { replay?: (model: string, stream: boolean) => ReplayResponse | undefined } = {}): Promise<FakeGoogle> {
   const requests: GoogleRequest[] = [];
+  const paths: string[] = [];
   const server: Server = createServer(async (req, res) => {
+    paths.push(`${req.method} ${req.url}`);
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const match = /^\/v1beta\/models\/(.+):(generateContent|streamGenerateContent)(\?alt=sse)?$/.exec(req.url ?? '');
@@ -80,6 +84,7 @@ export async function startFakeGoogle(options: { replay?: (model: string, stream
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    paths,
     calls: (model) => requests.filter((r) => r.model === model).length,
     close: () =>
       new Promise<void>((resolve) => {
@@ -101,7 +106,10 @@ async function respond(model: string, stream: boolean, body: Record<string, any>
     return sendError(res, code, STATUS[code] ?? 'UNKNOWN', `fake Gemini error ${code}`, stream, details.length ? details : undefined);
   }
   if (kind === 'slow') await new Promise((r) => setTimeout(r, Number(arg)));
-  const usage = { promptTokenCount: 12, candidatesTokenCount: 5, totalTokenCount: 17, promptTokensDetails: [{ modality: 'TEXT', tokenCount: 12 }] };
+  const usage: Part =
+    kind === 'usage-object'
+      ? { promptTokenCount: { n: 12 }, candidatesTokenCount: true, totalTokenCount: [17], thoughtsTokenCount: -3 }
+      : { promptTokenCount: 12, candidatesTokenCount: 5, totalTokenCount: 17, promptTokensDetails: [{ modality: 'TEXT', tokenCount: 12 }] };
   const base = { usageMetadata: usage, modelVersion: kind === 'slow' ? 'text' : kind, responseId: 'fakeResponseId1' };
   if (kind === 'blocked') return send(res, stream, [{ promptFeedback: { blockReason: 'SAFETY' }, ...base }]);
 
@@ -111,7 +119,7 @@ async function respond(model: string, stream: boolean, body: Record<string, any>
   const responses = events.map((parts, i) => ({
     candidates: [{ content: { parts, role: 'model' }, ...(i === last && kind !== 'truncated' ? { finishReason: 'STOP' } : {}), index: 0 }],
     ...base,
-    usageMetadata: i === last ? { ...usage, ...(thoughts ? { thoughtsTokenCount: thoughts, totalTokenCount: 17 + thoughts } : {}) } : { promptTokenCount: 12, totalTokenCount: 12 },
+    usageMetadata: i === last || kind === 'usage-object' ? { ...usage, ...(thoughts ? { thoughtsTokenCount: thoughts, totalTokenCount: 17 + thoughts } : {}) } : { promptTokenCount: 12, totalTokenCount: 12 },
   }));
   if (!stream) {
     const parts = events.flat();
@@ -133,6 +141,8 @@ function plan(kind: string, arg: string | undefined, model: string, body: Record
     }
     return kind === 'tool' ? [[call('Paris', 'c2lnLXBhcmlz')]] : [[call('Paris', 'c2lnLXBhcmlz'), call('Rome')]];
   }
+  if (kind === 'tool-no-name') return [[{ functionCall: { args: { city: 'Paris' } } }]];
+  if (kind === 'deep') return [[{ functionCall: { name: 'get_weather', args: { a: DEEP } } }]];
   if (kind === 'thinking') return [[{ text: '**Weighing it**\n\nThe user wants a number.', thought: true }], [{ text: 'Forty-two.' }]];
   const words = (arg ?? `Hello from ${model}`).split(/(?<= )/);
   const third = Math.max(1, Math.ceil(words.length / 3));
@@ -141,13 +151,17 @@ function plan(kind: string, arg: string | undefined, model: string, body: Record
   return events;
 }
 
+/** Stands for a value nested 100,000 levels deep, written in as text (too deep to stringify). */
+const DEEP = '__DEEP__';
+const wire = (body: unknown, indent?: number) => JSON.stringify(body, null, indent).replace(`"${DEEP}"`, `${'['.repeat(100_000)}${']'.repeat(100_000)}`);
+
 function send(res: ServerResponse, stream: boolean, bodies: Part[], cut = false): void {
   if (!stream) {
     res.writeHead(200, { 'content-type': 'application/json; charset=UTF-8', 'x-gemini-service-tier': 'standard' });
-    return void res.end(JSON.stringify(bodies[0], null, 2));
+    return void res.end(wire(bodies[0], 2));
   }
   res.writeHead(200, { 'content-type': 'text/event-stream', 'x-gemini-service-tier': 'standard' });
-  for (const body of bodies) res.write(`data: ${JSON.stringify(body)}\r\n\r\n`);
+  for (const body of bodies) res.write(`data: ${wire(body)}\r\n\r\n`);
   if (cut) setTimeout(() => res.destroy(), 10);
   else res.end();
 }

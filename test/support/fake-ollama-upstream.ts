@@ -37,6 +37,10 @@ export interface FakeOllama {
  *   cut-mid-stream        one content line, then the socket is destroyed
  *   hang                  (stream) one content line, then nothing until the client goes away;
  *                         (non-stream) never answers
+ *   tool-no-name          a tool call without a function name
+ *   deep                  a tool call whose arguments nest 100,000 levels deep
+ *   usage-object          text, with prompt_eval_count / eval_count that are an object and a boolean
+ *   error-object          500 `{"error":{"message":"…","type":"server_error"}}`, as proxies in front of Ollama answer
  */
 export async function startFakeOllama(): Promise<FakeOllama> {
   const requests: ReceivedOllamaRequest[] = [];
@@ -83,6 +87,7 @@ async function respond(body: Record<string, any>, res: ServerResponse): Promise<
     const headers: Record<string, string> = status === 429 || status === 503 ? { 'retry-after': '2' } : {};
     return sendJson(res, status, { error: `fake ollama error ${status}` }, headers);
   }
+  if (kind === 'error-object') return sendJson(res, 500, { error: { message: 'model runner has unexpectedly stopped', type: 'server_error' } });
   if (kind === 'context') return sendJson(res, 400, { error: 'the input length exceeds the context length' });
   if (kind === 'no-tools' && body.tools?.length) return sendJson(res, 400, { error: `registry.ollama.ai/library/${model} does not support tools` });
   if (kind === 'hang' && !body.stream) return; // never answers; the client's abort closes the socket
@@ -95,11 +100,12 @@ async function respond(body: Record<string, any>, res: ServerResponse): Promise<
     if (thinking) message.thinking = thinking;
     const calls = lines.flatMap((l) => l.tool_calls ?? []);
     if (calls.length) message.tool_calls = calls;
-    return sendJson(res, 200, { model, created_at: '2025-07-07T20:32:53.844124Z', message, done_reason: doneReason, done: true, ...counters() });
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+    return void res.end(wire({ model, created_at: '2025-07-07T20:32:53.844124Z', message, done_reason: doneReason, done: true, ...counters(kind) }));
   }
 
   res.writeHead(200, { 'content-type': 'application/x-ndjson' });
-  const send = (line: Record<string, unknown>) => res.write(`${JSON.stringify(line)}\n`);
+  const send = (line: Record<string, unknown>) => res.write(`${wire(line)}\n`);
   const tick = () => new Promise((r) => setImmediate(r));
   for (const [i, line] of lines.entries()) {
     send({ model, created_at: `2025-08-20T13:48:24.${String(316155 + i).padStart(6, '0')}Z`, message: { role: 'assistant', content: line.content ?? '', ...(line.thinking ? { thinking: line.thinking } : {}), ...(line.tool_calls ? { tool_calls: line.tool_calls } : {}) }, done: false });
@@ -108,11 +114,17 @@ async function respond(body: Record<string, any>, res: ServerResponse): Promise<
     if (kind === 'cut-mid-stream') return void res.destroy();
     if (kind === 'hang') return; // keeps the response open
   }
-  send({ model, created_at: '2025-08-20T13:48:24.421331Z', message: { role: 'assistant', content: '' }, done_reason: doneReason, done: true, ...counters() });
+  send({ model, created_at: '2025-08-20T13:48:24.421331Z', message: { role: 'assistant', content: '' }, done_reason: doneReason, done: true, ...counters(kind) });
   res.end();
 }
 
+/** Stands for a value nested 100,000 levels deep, written in as text (too deep to stringify). */
+const DEEP = '__DEEP__';
+const wire = (body: unknown) => JSON.stringify(body).replace(`"${DEEP}"`, `${'['.repeat(100_000)}${']'.repeat(100_000)}`);
+
 function plan(kind: string, arg: string | undefined, body: Record<string, any>): Line[] {
+  if (kind === 'tool-no-name') return [{ tool_calls: [{ function: { arguments: { city: 'Paris' } } } as never] }];
+  if (kind === 'deep') return [{ tool_calls: [{ function: { name: 'get_weather', arguments: { a: DEEP } } }] }];
   if (kind === 'think') return [{ thinking: 'Let me think.' }, { content: 'Done thinking.' }];
   if (kind === 'tool' || kind === 'two-tools') {
     const last = body.messages.at(-1);
@@ -128,7 +140,8 @@ function words(text: string): Line[] {
   return text.split(/(?<= )/).map((content) => ({ content }));
 }
 
-function counters() {
+function counters(kind = '') {
+  if (kind === 'usage-object') return { prompt_eval_count: { n: 16 }, eval_count: true };
   return { total_duration: 171946792, load_duration: 38473250, prompt_eval_count: 16, prompt_eval_duration: 27608250, eval_count: 22, eval_duration: 105611917 };
 }
 

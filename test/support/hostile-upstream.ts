@@ -6,7 +6,10 @@
 //   2. the model name: `<mode>[:<arg>]`, or `<anything>@<mode>[:<arg>]`; a `#suffix` is ignored, so one mode
 //      can stand behind several distinct targets (`usage-object#1`, `usage-object#2`);
 //   3. the server's default mode (`startHostileUpstream({ defaultMode })`, `setDefaultMode()`), 'ok' unless set.
-// An unknown name is 'ok'. Every mode answers both plain and streamed requests (`"stream": true`).
+// An unknown name is 'ok'. Every mode answers both plain and streamed requests (`"stream": true`, or
+// `alt=sse` in the query as Gemini asks). Modes marked * answer on ANY POST path, so they play the same
+// fault for Anthropic (/v1/messages), Gemini (/v1beta/models/…) and Ollama (/api/chat) adapters too;
+// the others answer on <prefix>/chat/completions only (404 elsewhere).
 //
 // | mode               | arg (default)  | plain answer                                   | streamed answer                                  |
 // |--------------------|----------------|------------------------------------------------|--------------------------------------------------|
@@ -16,16 +19,16 @@
 // | usage-boolean      |                | usage token counts are booleans                | same, booleans                                   |
 // | usage-array        |                | usage token counts are arrays                  | same, arrays                                     |
 // | usage-negative     |                | usage counts -5, and 1e400 (parses as Infinity)| same                                             |
-// | huge               | bytes (50 MiB) | one completion whose content is that big       | content chunks adding up to that size            |
-// | endless            |                | a JSON body that never ends (chunked)          | content chunks that never end                    |
-// | long-line          | bytes (8 MiB)  | same as huge                                   | one SSE `data:` line of that size, no newline, then the connection stays open |
+// | huge *             | bytes (50 MiB) | one completion whose content is that big       | content chunks adding up to that size            |
+// | endless *          |                | a JSON body that never ends (chunked)          | content chunks that never end                    |
+// | long-line *        | bytes (8 MiB)  | same as huge                                   | one SSE `data:` line of that size, no newline, then the connection stays open |
 // | deep               | levels (100000)| message.annotations nested that deep           | a content chunk whose delta.annotations is nested that deep |
 // | tool-no-function   |                | a tool call without `function`                 | a tool-call delta without `function`, finish tool_calls |
-// | echo-auth          |                | 401 whose message echoes the Authorization header (and x-api-key / x-goog-api-key) verbatim | same (errors come before any stream) |
-// | html-error         | status (502)   | an nginx-style HTML error page, text/html       | same                                             |
-// | retry-after-huge   |                | 429 with Retry-After: 999999999                 | same                                             |
-// | reset-mid-body     |                | headers and half a JSON body, then a reset      | two content chunks, then a reset                 |
-// | never              |                | accepts the request and never answers           | same                                             |
+// | echo-auth *        |                | 401 whose message echoes the Authorization header (and x-api-key / x-goog-api-key) verbatim | same (errors come before any stream) |
+// | html-error *       | status (502)   | an nginx-style HTML error page, text/html       | same                                             |
+// | retry-after-huge * |                | 429 with Retry-After: 999999999                 | same                                             |
+// | reset-mid-body *   |                | headers and half a JSON body, then a reset      | two content chunks, then a reset                 |
+// | never *            |                | accepts the request and never answers           | same                                             |
 //
 // Every loop that writes is bounded by the client going away, and 'endless' also by 4 GiB.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -51,6 +54,9 @@ export const HOSTILE_MODES = [
 ] as const;
 
 export type HostileMode = (typeof HOSTILE_MODES)[number];
+
+/** Modes whose fault does not depend on the wire format: answered on any POST path. */
+export const ANY_PATH_MODES: readonly HostileMode[] = ['huge', 'endless', 'long-line', 'echo-auth', 'html-error', 'retry-after-huge', 'reset-mid-body', 'never'];
 
 export interface HostileRequest {
   path: string;
@@ -104,7 +110,8 @@ export async function startHostileUpstream(options: { pathPrefix?: string; defau
     const body = parseJson(raw);
     const [mode, arg] = pickMode(String(req.headers['x-hostile-mode'] ?? ''), typeof body?.model === 'string' ? body.model : '', defaultMode);
     requests.push({ path: req.url ?? '', method: req.method ?? '', headers: req.headers, body, mode, arg });
-    if (req.method !== 'POST' || req.url !== `${prefix}/chat/completions` || !body) {
+    const chatPath = req.url === `${prefix}/chat/completions`;
+    if (req.method !== 'POST' || !body || (!chatPath && !ANY_PATH_MODES.includes(mode))) {
       return sendError(res, 404, 'invalid_request_error', `Unknown request URL: ${req.method} ${req.url}`);
     }
     try {
@@ -145,8 +152,8 @@ function pickMode(header: string, model: string, fallback: HostileMode): [Hostil
 }
 
 async function answer(mode: HostileMode, arg: string | undefined, body: Record<string, any>, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const stream = body.stream === true;
-  const model = String(body.model);
+  const stream = body.stream === true || /[?&]alt=sse\b/.test(req.url ?? '');
+  const model = String(body.model ?? 'unnamed');
   switch (mode) {
     case 'echo-auth': {
       const shown = ['authorization', 'x-api-key', 'x-goog-api-key'].map((h) => req.headers[h]).filter(Boolean).join(' ');

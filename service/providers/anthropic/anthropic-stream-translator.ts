@@ -5,6 +5,7 @@ import { ProviderError } from '../provider-error.ts';
 import { anthropicStreamError } from './map-anthropic-error.ts';
 import { mapAnthropicFinishReason } from './map-anthropic-finish-reason.ts';
 import { mapAnthropicUsage, mergeAnthropicUsage, type AnthropicUsageLike } from './map-anthropic-usage.ts';
+import { argumentsJson, assertDepth, optionalId, stringOr, textOf, toolName } from '../answer-shape.ts';
 
 /** What the wire may carry: the SDK's typed events plus ping and error, which it normally filters. */
 export type AnthropicStreamEvent = Anthropic.RawMessageStreamEvent | { type: 'ping' } | { type: 'error'; error?: unknown };
@@ -38,11 +39,14 @@ export class AnthropicStreamTranslator {
     return this.#stopped;
   }
 
+  /** Throws ProviderError for an error event, UndeliverableAnswerError for an event with the wrong shape. */
   push(event: AnthropicStreamEvent): ChatCompletionChunk[] {
+    if (!event || typeof event !== 'object') return [];
     switch (event.type) {
       case 'message_start':
-        this.#id = event.message.id;
-        this.#model = event.message.model || this.#model;
+        if (!event.message || typeof event.message !== 'object') return [];
+        this.#id = stringOr(event.message.id, `msg_${this.#created}`);
+        this.#model = stringOr(event.message.model, this.#model);
         this.#usage = mergeAnthropicUsage(this.#usage, event.message.usage);
         return [this.#chunk({ role: 'assistant', content: '' })];
       case 'content_block_start':
@@ -53,7 +57,7 @@ export class AnthropicStreamTranslator {
         return this.#blockStop(event.index);
       case 'message_delta': {
         this.#usage = mergeAnthropicUsage(this.#usage, event.usage);
-        const finish = mapAnthropicFinishReason(event.delta?.stop_reason);
+        const finish = mapAnthropicFinishReason(typeof event.delta?.stop_reason === 'string' ? event.delta.stop_reason : null);
         if (!finish) return [];
         this.#finishSent = true;
         return [this.#chunk({}, finish)];
@@ -62,7 +66,8 @@ export class AnthropicStreamTranslator {
         this.#stopped = true;
         const out = this.#finishSent ? [] : [this.#chunk({}, 'stop')];
         this.#finishSent = true;
-        out.push({ ...this.#base(), choices: [], usage: mapAnthropicUsage(this.#usage) });
+        const usage = mapAnthropicUsage(this.#usage);
+        if (usage) out.push({ ...this.#base(), choices: [], usage });
         return out;
       }
       case 'error':
@@ -75,15 +80,24 @@ export class AnthropicStreamTranslator {
 
   #blockStart(event: Anthropic.RawContentBlockStartEvent): ChatCompletionChunk[] {
     const block = event.content_block;
+    if (!block || typeof block !== 'object') return [];
     switch (block.type) {
-      case 'text':
-        return block.text ? [this.#chunk({ content: block.text })] : [];
-      case 'thinking':
-        return block.thinking ? [this.#chunk({ reasoning_content: block.thinking })] : [];
+      case 'text': {
+        const text = textOf(block.text, 'a text block');
+        return text ? [this.#chunk({ content: text })] : [];
+      }
+      case 'thinking': {
+        const thinking = textOf(block.thinking, 'a thinking block');
+        return thinking ? [this.#chunk({ reasoning_content: thinking })] : [];
+      }
       case 'tool_use': {
         const index = this.#tools.size;
+        const name = toolName(block.name);
+        // Checked here, not at block stop: the call must fail before its first chunk goes out, so the chain can move on.
+        assertDepth(block.input, 'tool call arguments');
         this.#tools.set(event.index, { index, input: block.input, streamedArguments: false });
-        return [this.#chunk({ tool_calls: [{ index, id: block.id, type: 'function', function: { name: block.name, arguments: '' } }] })];
+        const id = optionalId(block.id) ?? `toolu_${this.#id}_${index}`;
+        return [this.#chunk({ tool_calls: [{ index, id, type: 'function', function: { name, arguments: '' } }] })];
       }
       default:
         return [];
@@ -92,16 +106,22 @@ export class AnthropicStreamTranslator {
 
   #blockDelta(event: Anthropic.RawContentBlockDeltaEvent): ChatCompletionChunk[] {
     const delta = event.delta;
+    if (!delta || typeof delta !== 'object') return [];
     switch (delta.type) {
-      case 'text_delta':
-        return delta.text ? [this.#chunk({ content: delta.text })] : [];
-      case 'thinking_delta':
-        return delta.thinking ? [this.#chunk({ reasoning_content: delta.thinking })] : [];
+      case 'text_delta': {
+        const text = textOf(delta.text, 'a text delta');
+        return text ? [this.#chunk({ content: text })] : [];
+      }
+      case 'thinking_delta': {
+        const thinking = textOf(delta.thinking, 'a thinking delta');
+        return thinking ? [this.#chunk({ reasoning_content: thinking })] : [];
+      }
       case 'input_json_delta': {
         const tool = this.#tools.get(event.index);
-        if (!tool || !delta.partial_json) return [];
+        const json = textOf(delta.partial_json, 'a tool input delta');
+        if (!tool || !json) return [];
         tool.streamedArguments = true;
-        return [this.#chunk({ tool_calls: [{ index: tool.index, function: { arguments: delta.partial_json } }] })];
+        return [this.#chunk({ tool_calls: [{ index: tool.index, function: { arguments: json } }] })];
       }
       default:
         // signature_delta (only needed to send thinking back, which we do not), citations_delta.
@@ -114,7 +134,7 @@ export class AnthropicStreamTranslator {
     if (!tool || tool.streamedArguments) return [];
     const input = tool.input;
     const hasInput = input && typeof input === 'object' && Object.keys(input).length > 0;
-    const args = hasInput ? JSON.stringify(input) : '{}';
+    const args = hasInput ? argumentsJson(input) : '{}';
     return [this.#chunk({ tool_calls: [{ index: tool.index, function: { arguments: args } }] })];
   }
 

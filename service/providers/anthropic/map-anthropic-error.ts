@@ -1,6 +1,8 @@
 // Anthropic SDK errors (and `event: error` inside a 200 stream) → ProviderError.
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from '@anthropic-ai/sdk';
 import { ProviderError, abortedError, parseRetryAfter } from '../provider-error.ts';
+import { summariseErrorBody } from '../secret-redaction.ts';
+import { UndeliverableAnswerError } from '../answer-shape.ts';
 
 interface AnthropicErrorBody {
   type?: unknown;
@@ -13,12 +15,15 @@ const RETRYABLE_STREAM_TYPES = new Set(['overloaded_error', 'api_error', 'rate_l
 
 export function mapAnthropicError(provider: string, error: unknown, signal: AbortSignal, inStream = false): ProviderError {
   if (error instanceof ProviderError) return error;
+  if (error instanceof UndeliverableAnswerError) return error.toProviderError(provider);
   const aborted = abortedError(provider, signal, error);
   if (aborted) return aborted;
   if (error instanceof APIConnectionTimeoutError) {
     return new ProviderError({ provider, kind: 'timeout', message: 'upstream timed out', cause: error });
   }
   if (error instanceof APIConnectionError) {
+    // The SDK wraps whatever its fetch threw; the pooled fetch's size limits throw a ProviderError.
+    if (error.cause instanceof ProviderError) return error.cause;
     return new ProviderError({ provider, kind: inStream ? 'stream' : 'network', message: connectionMessage(error), cause: error });
   }
   if (error instanceof APIError) {
@@ -32,7 +37,7 @@ export function mapAnthropicError(provider: string, error: unknown, signal: Abor
       provider,
       kind: 'http',
       status: error.status,
-      message: error.apiMessage ?? stringOr(body.error?.message, error.message),
+      message: error.apiMessage ?? stringOr(body.error?.message, undefined) ?? plainBodyMessage(error),
       type: error.type ?? stringOr(body.error?.type, undefined),
       code: error.errorCode ?? undefined,
       // Anthropic says per response whether a retry can help; without it the status decides (529 → yes).
@@ -62,6 +67,12 @@ export function anthropicStreamError(provider: string, body: unknown, cause?: un
     metadata: detail((body as AnthropicErrorBody | undefined)?.request_id, error.details),
     cause,
   });
+}
+
+/** A body that was not Anthropic's JSON (a proxy's HTML page): the SDK put its text after the status. */
+function plainBodyMessage(error: APIError): string {
+  const text = error.error === undefined ? error.message.replace(/^\d{3} /, '') : JSON.stringify(error.error);
+  return summariseErrorBody(text ?? '', error.headers?.get('content-type') ?? undefined);
 }
 
 function detail(requestId: unknown, details: unknown): Record<string, unknown> | undefined {

@@ -13,7 +13,7 @@ describe('mapAnthropicUsage', () => {
 
   it('reports thinking tokens as reasoning_tokens when given', () => {
     const usage = mapAnthropicUsage({ input_tokens: 10, output_tokens: 50, output_tokens_details: { thinking_tokens: 40 } });
-    expect(usage.completion_tokens_details).toEqual({ reasoning_tokens: 40 });
+    expect(usage?.completion_tokens_details).toEqual({ reasoning_tokens: 40 });
   });
 
   it('treats missing and null counts as zero', () => {
@@ -26,5 +26,14 @@ describe('mergeAnthropicUsage', () => {
     const start = { input_tokens: 770, cache_read_input_tokens: 0, output_tokens: 8 };
     expect(mergeAnthropicUsage(start, { input_tokens: null, output_tokens: 38, cache_creation_input_tokens: null })).toEqual({ input_tokens: 770, cache_read_input_tokens: 0, output_tokens: 38 });
     expect(mergeAnthropicUsage(start, undefined)).toBe(start);
+  });
+});
+
+describe('usage an upstream got wrong', () => {
+  it('drops counts that are objects, booleans, arrays, negative or infinite', () => {
+    const odd = { input_tokens: { n: 1 }, output_tokens: true, cache_read_input_tokens: [3], cache_creation_input_tokens: -2 } as never;
+    expect(mapAnthropicUsage(odd)).toBeUndefined();
+    expect(mapAnthropicUsage({ input_tokens: 7, output_tokens: Infinity, cache_read_input_tokens: -1 })).toMatchObject({ prompt_tokens: 7, completion_tokens: 0, total_tokens: 7, prompt_tokens_details: { cached_tokens: 0 } });
+    expect(mergeAnthropicUsage({ input_tokens: 5 }, { input_tokens: { n: 9 }, output_tokens: 3 } as never)).toEqual({ input_tokens: 5, output_tokens: 3 });
   });
 });

@@ -3,6 +3,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { ToolCall } from '../../canonical/chat-types.ts';
 import type { GeminiPart } from './gemini-api-types.ts';
+import { argumentsJson, optionalId, toolName } from '../answer-shape.ts';
 
 /**
  * Where a thought signature travels on an OpenAI tool call: the field Google's own
@@ -33,19 +34,20 @@ export class ToolCallIds {
   }
 
   idFor(part: GeminiPart, candidate: number, ordinal: number): string {
-    const own = part.functionCall?.id;
-    if (typeof own === 'string' && own) return own;
+    const own = optionalId(part.functionCall?.id);
+    if (own) return own;
     const digest = createHash('sha256').update(`${this.#salt}:${candidate}:${ordinal}:${part.functionCall?.name ?? ''}`).digest('hex');
     return `call_${digest.slice(0, 24)}`;
   }
 }
 
+/** Throws UndeliverableAnswerError for a call without a name or with arguments nested too deep. */
 export function toToolCall(part: GeminiPart, id: string): GeminiToolCall {
   const call: GeminiToolCall = {
     id,
     type: 'function',
-    function: { name: part.functionCall?.name ?? '', arguments: JSON.stringify(part.functionCall?.args ?? {}) },
+    function: { name: toolName(part.functionCall?.name), arguments: argumentsJson(part.functionCall?.args) },
   };
-  if (part.thoughtSignature) call.extra_content = { google: { thought_signature: part.thoughtSignature } };
+  if (typeof part.thoughtSignature === 'string' && part.thoughtSignature) call.extra_content = { google: { thought_signature: part.thoughtSignature } };
   return call;
 }

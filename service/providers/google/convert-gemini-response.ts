@@ -5,6 +5,7 @@ import type { GeminiCandidate, GeminiGenerateContentResponse } from './gemini-ap
 import { convertGeminiUsage } from './convert-gemini-usage.ts';
 import { ToolCallIds, toToolCall, type GeminiToolCall } from './convert-gemini-function-call.ts';
 import { mapGoogleFinishReason } from './map-google-finish-reason.ts';
+import { stringOr } from '../answer-shape.ts';
 
 export interface ConvertResponseOptions {
   /** The model asked for; used when the response does not name its modelVersion. */
@@ -14,17 +15,17 @@ export interface ConvertResponseOptions {
 
 export function convertGeminiResponse(response: GeminiGenerateContentResponse, options: ConvertResponseOptions): ChatCompletion {
   const ids = new ToolCallIds(response.responseId);
-  const candidates = response.candidates ?? [];
-  const choices: ChatCompletion['choices'] = candidates.map((candidate, position) => convertCandidate(candidate, candidate.index ?? position, ids));
+  const candidates = Array.isArray(response.candidates) ? response.candidates.filter((c) => c && typeof c === 'object') : [];
+  const choices: ChatCompletion['choices'] = candidates.map((candidate, position) => convertCandidate(candidate, Number.isInteger(candidate.index) ? candidate.index! : position, ids));
   if (choices.length === 0 && response.promptFeedback?.blockReason) {
     // The prompt itself was blocked: Gemini answers without candidates.
     choices.push({ index: 0, message: { role: 'assistant', content: '' }, finish_reason: 'content_filter', logprobs: null });
   }
   const completion: ChatCompletion = {
-    id: `chatcmpl-${response.responseId ?? randomUUID()}`,
+    id: `chatcmpl-${stringOr(response.responseId, randomUUID())}`,
     object: 'chat.completion',
     created: Math.floor((options.now?.() ?? Date.now()) / 1000),
-    model: response.modelVersion ?? options.model,
+    model: stringOr(response.modelVersion, options.model),
     choices,
   };
   const usage = convertGeminiUsage(response.usageMetadata);
@@ -36,7 +37,8 @@ function convertCandidate(candidate: GeminiCandidate, index: number, ids: ToolCa
   let text = '';
   let reasoning = '';
   const toolCalls: GeminiToolCall[] = [];
-  for (const part of candidate.content?.parts ?? []) {
+  for (const part of Array.isArray(candidate.content?.parts) ? candidate.content.parts : []) {
+    if (!part || typeof part !== 'object') continue;
     if (part.functionCall) toolCalls.push(toToolCall(part, ids.idFor(part, index, toolCalls.length)));
     else if (typeof part.text === 'string') {
       if (part.thought) reasoning += part.text;

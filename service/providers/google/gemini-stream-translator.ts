@@ -10,6 +10,7 @@ import { ToolCallIds, toToolCall, type GoogleToolCallExtra } from './convert-gem
 import { convertGeminiUsage } from './convert-gemini-usage.ts';
 import { mapGoogleFinishReason } from './map-google-finish-reason.ts';
 import { mapGoogleStreamError } from './map-google-error.ts';
+import { stringOr } from '../answer-shape.ts';
 
 interface CandidateState {
   toolCalls: number;
@@ -39,21 +40,22 @@ export class GeminiStreamTranslator {
 
   /** The chunks one streamed response yields. Throws ProviderError for an error event. */
   push(response: GeminiGenerateContentResponse): ChatCompletionChunk[] {
+    if (!response || typeof response !== 'object') return [];
     if (response.error) throw mapGoogleStreamError(this.#options.provider, response.error);
-    this.#id ??= `chatcmpl-${response.responseId ?? randomUUID()}`;
-    this.#model ??= response.modelVersion ?? this.#options.model;
-    this.#ids ??= new ToolCallIds(response.responseId);
-    if (response.usageMetadata) this.#usage = response.usageMetadata;
+    this.#id ??= `chatcmpl-${stringOr(response.responseId, randomUUID())}`;
+    this.#model ??= stringOr(response.modelVersion, this.#options.model);
+    this.#ids ??= new ToolCallIds(typeof response.responseId === 'string' ? response.responseId : undefined);
+    if (response.usageMetadata && typeof response.usageMetadata === 'object') this.#usage = response.usageMetadata;
 
     const out: ChatCompletionChunk[] = [];
-    const candidates = response.candidates ?? [];
+    const candidates = Array.isArray(response.candidates) ? response.candidates.filter((c) => c && typeof c === 'object') : [];
     if (candidates.length === 0 && response.promptFeedback?.blockReason && !this.#blocked) {
       // The prompt was blocked before any candidate: say so the way OpenAI does, with content_filter.
       this.#blocked = true;
       out.push(this.#chunk(0, { role: 'assistant', content: '' }));
       out.push(this.#chunk(0, {}, 'content_filter'));
     }
-    for (const [position, candidate] of candidates.entries()) this.#candidate(candidate, candidate.index ?? position, out);
+    for (const [position, candidate] of candidates.entries()) this.#candidate(candidate, Number.isInteger(candidate.index) ? candidate.index! : position, out);
     return out;
   }
 
@@ -82,7 +84,8 @@ export class GeminiStreamTranslator {
     let text = '';
     let reasoning = '';
     const calls: ToolCallDelta[] = [];
-    for (const part of candidate.content?.parts ?? []) {
+    for (const part of Array.isArray(candidate.content?.parts) ? candidate.content.parts : []) {
+      if (!part || typeof part !== 'object') continue;
       if (part.functionCall) {
         // Gemini sends each call whole, so each delta carries id, name and complete arguments.
         const call = toToolCall(part, this.#ids!.idFor(part, index, state.toolCalls));

@@ -3,6 +3,8 @@ import type { AssistantMessage, ChatCompletion, Usage } from '../../canonical/ch
 import { convertOllamaToolCall } from './convert-ollama-tool-calls.ts';
 import { mapOllamaFinishReason } from './map-ollama-finish-reason.ts';
 import type { OllamaWireChatResponse } from './ollama-chat-wire.ts';
+import { stringOr, textOf } from '../answer-shape.ts';
+import { tokenCount } from '../token-count.ts';
 
 export interface ResponseIdentity {
   /** Ollama gives no completion id; the adapter makes one. */
@@ -12,18 +14,21 @@ export interface ResponseIdentity {
   now?: number;
 }
 
+/** Throws UndeliverableAnswerError for an answer with the wrong shape (see answer-shape.ts). */
 export function convertOllamaResponse(response: OllamaWireChatResponse, identity: ResponseIdentity): ChatCompletion {
-  const message = response.message ?? {};
-  const toolCalls = (message.tool_calls ?? []).map((call, i) => convertOllamaToolCall(call, i, response.created_at ?? identity.id));
-  const text = message.content ?? '';
+  const message = response.message && typeof response.message === 'object' ? response.message : {};
+  const seed = typeof response.created_at === 'string' ? response.created_at : identity.id;
+  const toolCalls = (Array.isArray(message.tool_calls) ? message.tool_calls : []).map((call, i) => convertOllamaToolCall(call, i, seed));
+  const text = textOf(message.content, 'content');
+  const thinking = textOf(message.thinking, 'thinking');
   const assistant: AssistantMessage = { role: 'assistant', content: text || (toolCalls.length ? null : text) };
-  if (message.thinking) assistant.reasoning_content = message.thinking;
+  if (thinking) assistant.reasoning_content = thinking;
   if (toolCalls.length) assistant.tool_calls = toolCalls;
   const completion: ChatCompletion = {
     id: identity.id,
     object: 'chat.completion',
     created: createdSeconds(response.created_at, identity.now),
-    model: response.model || identity.model,
+    model: stringOr(response.model, identity.model),
     choices: [{ index: 0, message: assistant, finish_reason: mapOllamaFinishReason(response.done_reason, toolCalls.length > 0), logprobs: null }],
   };
   const usage = ollamaUsage(response);
@@ -36,9 +41,9 @@ export function convertOllamaResponse(response: OllamaWireChatResponse, identity
  * prompt tokens nor thinking tokens apart (thinking is inside eval_count), so no details.
  */
 export function ollamaUsage(response: OllamaWireChatResponse): Usage | undefined {
-  const prompt = response.prompt_eval_count;
-  const completion = response.eval_count;
-  if (typeof prompt !== 'number' && typeof completion !== 'number') return undefined;
+  const prompt = tokenCount(response.prompt_eval_count);
+  const completion = tokenCount(response.eval_count);
+  if (prompt === undefined && completion === undefined) return undefined;
   const p = prompt ?? 0;
   const c = completion ?? 0;
   return { prompt_tokens: p, completion_tokens: c, total_tokens: p + c };
@@ -46,6 +51,6 @@ export function ollamaUsage(response: OllamaWireChatResponse): Usage | undefined
 
 /** created_at is an RFC 3339 string with nanoseconds; OpenAI wants Unix seconds. */
 export function createdSeconds(createdAt: string | undefined, now = Date.now()): number {
-  const ms = createdAt ? Date.parse(createdAt) : NaN;
+  const ms = typeof createdAt === 'string' ? Date.parse(createdAt) : NaN;
   return Math.floor((Number.isFinite(ms) ? ms : now) / 1000);
 }

@@ -2,15 +2,17 @@
 import { createHash } from 'node:crypto';
 import type { ToolCall } from '../../canonical/chat-types.ts';
 import type { OllamaWireToolCall } from './ollama-chat-wire.ts';
+import { argumentsJson, optionalId, toolName } from '../answer-shape.ts';
 
 /**
  * `seed` is something fixed about the upstream message that carried the calls (its
  * created_at): the same answer always gets the same ids, two answers practically never share one.
  */
 export function convertOllamaToolCall(call: OllamaWireToolCall, index: number, seed: string): ToolCall {
-  const name = call.function?.name ?? '';
-  const args = argumentsToJson(call.function?.arguments);
-  const id = typeof call.id === 'string' && call.id ? call.id : ollamaToolCallId(index, name, args, seed);
+  const fn = call && typeof call === 'object' && call.function && typeof call.function === 'object' ? call.function : undefined;
+  const name = toolName(fn?.name);
+  const args = argumentsToJson(fn?.arguments);
+  const id = optionalId(call?.id) ?? ollamaToolCallId(index, name, args, seed);
   return { id, type: 'function', function: { name, arguments: args } };
 }
 
@@ -20,7 +22,7 @@ export function ollamaToolCallId(index: number, name: string, args: string, seed
   return `call_${index}_${hash}`;
 }
 
-/** OpenAI carries arguments as a JSON string; Ollama sends an object. */
+/** OpenAI carries arguments as a JSON string; Ollama sends an object (checked for depth: see answer-shape.ts). */
 export function argumentsToJson(args: unknown): string {
   if (args === undefined || args === null) return '{}';
   if (typeof args === 'string') {
@@ -32,7 +34,7 @@ export function argumentsToJson(args: unknown): string {
       return JSON.stringify(args);
     }
   }
-  return JSON.stringify(args);
+  return argumentsJson(args);
 }
 
 /** OpenAI's JSON-string arguments → the object Ollama wants; anything unparseable or not an object → {}. */

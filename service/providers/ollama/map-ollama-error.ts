@@ -1,6 +1,8 @@
 // Ollama SDK failures → ProviderError.
 import { ProviderError, abortedError, parseRetryAfter } from '../provider-error.ts';
 import { OllamaUnsupportedInputError } from './ollama-unsupported-input.ts';
+import { UndeliverableAnswerError } from '../answer-shape.ts';
+import { summariseErrorBody } from '../secret-redaction.ts';
 
 export interface OllamaErrorContext {
   /** Thrown while reading a 200 stream (an `{"error"}` line, a cut connection). */
@@ -29,6 +31,7 @@ const MODEL_CANNOT = /does not support (tools|thinking|insert|vision|images|comp
 
 export function mapOllamaError(provider: string, error: unknown, signal: AbortSignal, context: OllamaErrorContext = {}): ProviderError {
   if (error instanceof ProviderError) return error;
+  if (error instanceof UndeliverableAnswerError) return error.toProviderError(provider);
   const aborted = abortedError(provider, signal, error);
   if (aborted) return aborted;
   if (error instanceof OllamaUnsupportedInputError) {
@@ -45,8 +48,11 @@ export function mapOllamaError(provider: string, error: unknown, signal: AbortSi
     return new ProviderError({ provider, kind: 'invalid-response', message: `upstream sent malformed JSON: ${error.message}`, cause: error });
   }
   if (context.inStream) {
-    // The SDK turns an {"error"} line into a plain Error with its text; a cut body lands here too.
-    return new ProviderError({ provider, kind: 'stream', message: error instanceof Error ? error.message : String(error), cause: error });
+    // The SDK turns an {"error"} line into a plain Error with its text (with "[object Object]" when
+    // the line's error is an object, whose text is lost by then); a cut body lands here too.
+    const text = error instanceof Error ? error.message : String(error);
+    const message = text === '[object Object]' ? 'the upstream reported an error mid-stream without a readable message' : text;
+    return new ProviderError({ provider, kind: 'stream', message, cause: error });
   }
   return new ProviderError({ provider, kind: 'network', message: connectionMessage(error), cause: error });
 }
@@ -55,18 +61,40 @@ function isResponseError(error: unknown): error is ResponseErrorLike {
   return error instanceof Error && error.name === 'ResponseError' && typeof (error as Partial<ResponseErrorLike>).status_code === 'number';
 }
 
-/** The SDK reads a non-JSON-typed error body as text; unwrap `{"error":"…"}` if that text is one. */
-function errorText(raw: unknown): string {
+/**
+ * The SDK hands on the body's `error` field as it is (a string from Ollama itself, but an object
+ * such as `{"message": …}` from proxies and OpenAI-minded servers, which it would show as
+ * "[object Object]"), or a non-JSON body as text, which may be JSON after all or an HTML page.
+ */
+export function errorText(raw: unknown): string {
+  if (raw && typeof raw === 'object') return messageOf(raw) ?? summariseErrorBody(safeJson(raw));
   const text = typeof raw === 'string' ? raw : String(raw);
-  if (text.startsWith('{')) {
+  if (text.trimStart().startsWith('{')) {
     try {
       const parsed = JSON.parse(text) as { error?: unknown };
       if (typeof parsed.error === 'string') return parsed.error;
+      if (parsed.error && typeof parsed.error === 'object') return messageOf(parsed.error) ?? summariseErrorBody(text);
     } catch {
-      // not JSON after all: keep the text
+      // not JSON after all: summarised below
     }
   }
-  return text;
+  return summariseErrorBody(text);
+}
+
+function messageOf(value: object): string | undefined {
+  const { message, error } = value as { message?: unknown; error?: unknown };
+  if (typeof message === 'string' && message) return message;
+  if (typeof error === 'string' && error) return error;
+  if (error && typeof error === 'object') return messageOf(error);
+  return undefined;
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? '';
+  } catch {
+    return '';
+  }
 }
 
 function retryAfterOf(headers: Headers | undefined): number | undefined {

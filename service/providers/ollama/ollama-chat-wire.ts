@@ -29,11 +29,13 @@ export interface OllamaWireChatResponse {
   eval_duration?: number;
 }
 
-/** A stream line that reports a failure after the 200 was sent. */
+/** A body or stream line that reports a failure: `error` is a string from Ollama, anything from a proxy in front of it. */
 export interface OllamaWireError {
-  error: string;
+  error: unknown;
 }
 
 export function isOllamaWireError(value: unknown): value is OllamaWireError {
-  return typeof value === 'object' && value !== null && typeof (value as { error?: unknown }).error === 'string';
+  if (typeof value !== 'object' || value === null) return false;
+  const error = (value as { error?: unknown }).error;
+  return error !== undefined && error !== null && error !== false && error !== '';
 }

@@ -5,6 +5,8 @@ import { createdSeconds, ollamaUsage } from './convert-ollama-response.ts';
 import { convertOllamaToolCall } from './convert-ollama-tool-calls.ts';
 import { mapOllamaFinishReason } from './map-ollama-finish-reason.ts';
 import { isOllamaWireError, type OllamaWireChatResponse, type OllamaWireError } from './ollama-chat-wire.ts';
+import { errorText } from './map-ollama-error.ts';
+import { stringOr, textOf } from '../answer-shape.ts';
 
 export interface StreamIdentity {
   provider: string;
@@ -37,18 +39,21 @@ export async function* translateOllamaStream(
 
   for await (const part of upstream) {
     if (isOllamaWireError(part)) {
-      throw new ProviderError({ provider: identity.provider, kind: 'stream', message: part.error });
+      throw new ProviderError({ provider: identity.provider, kind: 'stream', message: errorText(part.error) });
     }
+    if (!part || typeof part !== 'object') continue;
     if (created === undefined) {
       created = createdSeconds(part.created_at, identity.now);
-      model = part.model || identity.model;
+      model = stringOr(part.model, identity.model);
       yield chunk({ role: 'assistant', content: '' });
     }
-    const message = part.message ?? {};
-    if (message.thinking) yield chunk({ reasoning_content: message.thinking });
-    if (message.content) yield chunk({ content: message.content });
-    if (message.tool_calls?.length) {
-      const seed = part.created_at ?? identity.id;
+    const message = part.message && typeof part.message === 'object' ? part.message : {};
+    const thinking = textOf(message.thinking, 'thinking');
+    const content = textOf(message.content, 'content');
+    if (thinking) yield chunk({ reasoning_content: thinking });
+    if (content) yield chunk({ content });
+    if (Array.isArray(message.tool_calls) && message.tool_calls.length) {
+      const seed = typeof part.created_at === 'string' ? part.created_at : identity.id;
       const calls = message.tool_calls.map((call) => {
         const index = toolIndex++;
         const converted = convertOllamaToolCall(call, index, seed);
