@@ -2,6 +2,7 @@
 import type { Hono } from 'hono';
 import type { GatewayConfig } from './config/gateway-config.ts';
 import { createApp } from './http/app.ts';
+import { ChatPipeline } from './pipeline/chat-pipeline.ts';
 import { PrometheusMetrics } from './http/prometheus-metrics.ts';
 import { ProviderRegistry, type ProviderFactory } from './providers/provider-registry.ts';
 import type { ProviderType } from './providers/chat-provider.ts';
@@ -70,9 +71,11 @@ export function buildGateway(config: GatewayConfig, overrides: GatewayOverrides 
   const prometheus = new PrometheusMetrics({ breakers: () => breakers.snapshot(), chainTargets: () => categories.list().flatMap((c) => c.chain) });
   log.onRecord((record) => prometheus.record(record));
 
+  const pipeline = new ChatPipeline({ router, providers: () => providers.configs(), requestTimeoutMs: config.requestTimeoutMs });
   const app = createApp({
     config,
     router,
+    pipeline,
     categories,
     categoryStore,
     providers,

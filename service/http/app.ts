@@ -1,6 +1,7 @@
 // The HTTP surface: OpenAI-compatible routes, classification, health and the admin routes.
 import { Hono } from 'hono';
 import type { ChatRouter } from '../plan/chat-router.ts';
+import type { ChatPipeline } from '../pipeline/chat-pipeline.ts';
 import { adminAuth } from './admin-auth.ts';
 import { ADMIN_PATHS, adminRoutes, type AdminDeps } from './admin-routes.ts';
 import { chatRoute } from '../dialects/chat-completions/chat-route.ts';
@@ -18,6 +19,7 @@ import { detachedFailures } from '../process/detached-task.ts';
 
 export interface AppDeps extends AdminDeps {
   router: ChatRouter;
+  pipeline: ChatPipeline;
   classifier: ConfigurableClassifier;
   settings: SettingsStore;
   startedAt: number;
@@ -34,7 +36,7 @@ const OPENAI_PATHS = ['/v1/chat/completions', '/chat/completions', '/v1/models',
 
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
-  const chat = chatRoute({ router: deps.router, providers: () => deps.providers.configs(), maxBodyBytes: deps.config.maxBodyBytes, requestTimeoutMs: deps.config.requestTimeoutMs });
+  const chat = chatRoute({ pipeline: deps.pipeline, maxBodyBytes: deps.config.maxBodyBytes });
 
   // Middleware runs in the order it is registered, so every guard comes before the routes.
   if (deps.config.corsOrigins.length > 0) {

@@ -68,6 +68,11 @@ export class RequestTracker {
     }
   }
 
+  /** Tokens estimated from the text so far, for an answer whose upstream reported no usage. */
+  estimate(): Usage {
+    return estimateUsage(this.#request, this.#outputChars);
+  }
+
   classified(classification: Classification): void {
     this.#classification = classification;
   }

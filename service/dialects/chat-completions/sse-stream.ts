@@ -1,78 +1,47 @@
-// A walked stream as OpenAI SSE events: `data: {chunk}\n\n` … `data: [DONE]\n\n`. A failure after
-// content was sent ends the stream with an error event and no [DONE]. Recording happens here,
-// once, however the stream ends.
+// A walked stream as OpenAI Chat Completions SSE: `data: {chunk}\n\n` … `data: [DONE]\n\n`; a failure after
+// content ends it with an error event and no [DONE]. The request is recorded by recordedStream.
 import { answerJson, dropRawJson, rawJsonOf, withRawJson, type ChatCompletionChunk, type Usage } from '../../canonical/chat-types.ts';
-import { ProviderError } from '../../providers/provider-error.ts';
-import type { Attempt } from '../../walk/chain-walker.ts';
-import type { RequestTracker } from '../../record/request-tracker.ts';
-import type { OpenedStream } from '../../walk/stream-head.ts';
+import { recordedStream, StreamFailure, type RecordedStreamContext, type StreamTotals } from '../../pipeline/recorded-stream.ts';
 
-export interface SseContext {
-  opened: OpenedStream;
-  tracker: RequestTracker;
-  target: string;
-  attempts: Attempt[];
+export interface SseOptions {
   /** The client asked for the usage chunk (stream_options.include_usage). */
   includeUsage: boolean;
-  /** The request's signal: aborted when the client leaves or the request deadline passes. */
-  signal: AbortSignal;
-  onEnd?: () => void;
+  /** Tokens estimated from the text, for a stream whose upstream reported no usage. */
+  estimate: () => Usage;
 }
 
-export async function* sseEvents(ctx: SseContext): AsyncGenerator<string> {
-  const { opened, tracker } = ctx;
-  let usage: Usage | null = null;
-  let outcome: 'ok' | 'partial' | 'client_closed' = 'client_closed';
-  let error: string | null = 'client closed the stream';
-
-  const encode = (chunk: ChatCompletionChunk): string | null => {
-    if (chunk.usage) usage = chunk.usage;
-    tracker.countOutput(chunk);
-    // Usage was asked for upstream on the gateway's account; a client that did not ask gets none.
-    if (!ctx.includeUsage && 'usage' in chunk) {
-      if (chunk.usage && chunk.choices.length === 0) return null;
-      const raw = chunk.usage === null ? rawJsonOf(chunk) : undefined;
-      delete chunk.usage;
-      const trimmed = raw === undefined ? undefined : withoutNullUsage(raw);
-      if (trimmed === undefined) dropRawJson(chunk);
-      else withRawJson(chunk, trimmed);
-    }
-    return `data: ${answerJson(chunk)}\n\n`;
-  };
-
-  try {
-    tracker.firstByte();
-    for (const chunk of opened.head) {
-      const event = encode(chunk);
-      if (event) yield event;
-    }
-    try {
-      for (;;) {
-        const next = await opened.rest.next();
-        if (next.done) break;
-        const event = encode(next.value);
-        if (event) yield event;
-      }
-      // An upstream cut off by our own abort can look finished; it is not.
-      if (ctx.signal.aborted) throw ctx.signal.reason;
-    } catch (failure) {
-      const providerError = failure instanceof ProviderError ? failure : null;
-      if (providerError?.kind === 'aborted' || (ctx.signal.aborted && !(ctx.signal.reason instanceof ProviderError))) return;
-      const message = providerError?.message ?? (failure as Error)?.message ?? String(failure);
-      outcome = 'partial';
-      error = message;
-      yield `data: ${JSON.stringify({ error: { message: `upstream ${ctx.target} failed mid-stream: ${message}`, type: 'upstream_error', param: null, code: providerError?.code ?? 'stream_interrupted' } })}\n\n`;
+/** OpenAI Chat Completions SSE: `data: {chunk}` per chunk, then `data: [DONE]`; a failure after content ends with an error event and no [DONE]. */
+export async function* sseEvents(ctx: RecordedStreamContext, options: SseOptions): AsyncGenerator<string> {
+  const totals: StreamTotals = { usage: null };
+  let last: ChatCompletionChunk | undefined;
+  for await (const item of recordedStream(ctx, totals)) {
+    if (item instanceof StreamFailure) {
+      yield `data: ${JSON.stringify({ error: { message: item.message, type: 'upstream_error', param: null, code: item.code } })}\n\n`;
       return;
     }
-    outcome = 'ok';
-    error = null;
-    yield 'data: [DONE]\n\n';
-  } finally {
-    // Reached on completion, on failure, and when the writer stops early because the client left.
-    if (outcome === 'client_closed') await opened.rest.return?.().catch(() => undefined);
-    tracker.finish({ status: 200, outcome, target: ctx.target, attempts: ctx.attempts, usage, error });
-    ctx.onEnd?.();
+    last = item;
+    const event = encode(item, options.includeUsage);
+    if (event) yield event;
   }
+  if (options.includeUsage && !totals.usage && last) {
+    // The client asked for usage and the upstream sent none: the gateway's estimate, marked as one.
+    const usage = { ...options.estimate(), estimated: true };
+    yield `data: ${JSON.stringify({ id: last.id, object: 'chat.completion.chunk', created: last.created, model: last.model, choices: [], usage })}\n\n`;
+  }
+  yield 'data: [DONE]\n\n';
+}
+
+function encode(chunk: ChatCompletionChunk, includeUsage: boolean): string | null {
+  // Usage was asked for upstream on the gateway's account; a client that did not ask gets none.
+  if (!includeUsage && 'usage' in chunk) {
+    if (chunk.usage && chunk.choices.length === 0) return null;
+    const raw = chunk.usage === null ? rawJsonOf(chunk) : undefined;
+    delete chunk.usage;
+    const trimmed = raw === undefined ? undefined : withoutNullUsage(raw);
+    if (trimmed === undefined) dropRawJson(chunk);
+    else withRawJson(chunk, trimmed);
+  }
+  return `data: ${answerJson(chunk)}\n\n`;
 }
 
 /**

@@ -1,7 +1,7 @@
 // How a failed walk reads to the client.
-import type { ChainFailure } from '../../walk/chain-walker.ts';
-import type { ProviderConfig } from '../../config/gateway-config.ts';
-import { HttpError } from '../../http/openai-error.ts';
+import type { ChainFailure } from '../walk/chain-walker.ts';
+import type { ProviderConfig } from '../config/gateway-config.ts';
+import { HttpError } from '../http/openai-error.ts';
 
 export function chainFailureError(failure: ChainFailure, category: string, deadlineHit: boolean, providers: ProviderConfig[]): HttpError {
   const attempts = failure.attempts;
