@@ -7,7 +7,8 @@
 //                       requests, whose system prompt is framework boilerplate: it never decides alone)
 //                     + structural signals (code/reasoning/conversation only; see structure-signals.ts)
 // The default category (conversation) starts at `minScore`, so low totals resolve to it.
-// `tools` is decided by the tools policy (tool-intent.ts) and never wins without offered tools.
+// `tools` is decided by the tools policy (tool-intent.ts, agent-harness.ts) and never wins without
+// offered tools.
 // Highest score wins; ties resolve by `tieOrder` (tools, code, reasoning, then custom categories in
 // definition order, the default category last). Confidence = 1 − exp(−margin / confidenceScale), where
 // margin is the winner's lead over the runner-up.
@@ -20,13 +21,16 @@ import {
   compileBoilerplate, DEFAULT_BOILERPLATE_PATTERNS, DEFAULT_TASK_TEXT_LIMITS, extractTaskText,
 } from './task-text.ts';
 import type { TaskText, TaskTextLimits } from './task-text.ts';
-import { assessToolIntent, decisiveToolIntent, DEFAULT_TOOL_INTENT_SETTINGS, hasTools } from './tool-intent.ts';
-import type { ToolIntentSettings, ToolsPolicy } from './tool-intent.ts';
+import { whoIsCalling } from './agent-harness.ts';
+import { assessToolIntent, decisiveToolIntent, DEFAULT_TOOL_INTENT_SETTINGS, hasTools, TOOLS_POLICIES } from './tool-intent.ts';
+import type { ToolIntent, ToolIntentSettings, ToolsPolicy } from './tool-intent.ts';
+import type { OperatorPattern } from './operator-pattern.ts';
 
 export type { ToolsPolicy } from './tool-intent.ts';
 
 export interface KeywordClassifierSettings {
-  /** 'intent' (default): tools only when the turn needs them; 'present': any tools array ⇒ tools. */
+  /** 'auto' (default): tools unless an agent harness is calling; 'intent': tools only when the turn
+   *  needs them; 'present': any tools array ⇒ tools. */
   toolsPolicy?: ToolsPolicy;
   /** Agent boilerplate stripped from user turns; replaces the defaults (DEFAULT_BOILERPLATE_PATTERNS). */
   boilerplatePatterns?: ReadonlyArray<string | RegExp>;
@@ -71,7 +75,7 @@ export interface ResolvedKeywordSettings {
 }
 
 export const DEFAULT_KEYWORD_SETTINGS: ResolvedKeywordSettings = {
-  toolsPolicy: 'intent',
+  toolsPolicy: 'auto',
   boilerplatePatterns: DEFAULT_BOILERPLATE_PATTERNS,
   defaultCategory: 'conversation',
   minScore: 1.25,
@@ -100,7 +104,7 @@ function imperativeLead(tokens: readonly string[]): string[] {
 
 export class KeywordClassifier implements Classifier {
   readonly settings: ResolvedKeywordSettings;
-  private readonly patterns: RegExp[];
+  private readonly patterns: OperatorPattern[];
   private readonly toolSettings: ToolIntentSettings;
 
   constructor(settings: KeywordClassifierSettings = {}) {
@@ -110,8 +114,8 @@ export class KeywordClassifier implements Classifier {
       ...defined,
       limits: { ...DEFAULT_TASK_TEXT_LIMITS, ...(settings.limits ?? {}) },
     } as ResolvedKeywordSettings;
-    if (this.settings.toolsPolicy !== 'intent' && this.settings.toolsPolicy !== 'present') {
-      throw new Error(`toolsPolicy must be 'intent' or 'present', got ${String(this.settings.toolsPolicy)}`);
+    if (!TOOLS_POLICIES.includes(this.settings.toolsPolicy)) {
+      throw new Error(`toolsPolicy must be one of ${TOOLS_POLICIES.join(', ')}, got ${String(this.settings.toolsPolicy)}`);
     }
     this.patterns = compileBoilerplate(this.settings.boilerplatePatterns);
     this.toolSettings = {
@@ -136,8 +140,13 @@ export class KeywordClassifier implements Classifier {
     const task = this.taskText(request);
     const idx = (name: string) => rules.names.indexOf(name);
     const toolsIdx = idx('tools');
-    // A tool loop, a forced tool_choice or policy 'present' decide without reading the task.
-    const decided = toolsIdx >= 0 ? decisiveToolIntent(request, task, this.settings.toolsPolicy) : null;
+    // Policy 'auto': who is calling decides whether the tools array makes the request `tools`.
+    const caller = toolsIdx >= 0 && s.toolsPolicy === 'auto' && hasTools(request) ? whoIsCalling(request, task) : null;
+    // A plain function-calling request, a tool loop, a forced tool_choice or policy 'present' decide
+    // without reading the task.
+    const decided = caller
+      ? caller.harness ? null : { score: 10, reasons: [`tools:plain function-calling request (${caller.why}; policy auto)`] }
+      : toolsIdx >= 0 ? decisiveToolIntent(request, task, s.toolsPolicy) : null;
     if (decided) {
       const out: Record<string, number> = {};
       categories.forEach((c, i) => { out[c.name] = i === toolsIdx ? decided.score : 0; });
@@ -153,7 +162,7 @@ export class KeywordClassifier implements Classifier {
     // only ("Run …", "Please open …", "Can you list …").
     let actionScore = 0;
     const actionTerms: string[] = [];
-    if (toolsIdx >= 0 && scores[toolsIdx] > 0 && hasTools(request)) {
+    if (!caller && toolsIdx >= 0 && scores[toolsIdx] > 0 && hasTools(request)) {
       const lead = new Float64Array(n);
       const leadWhy: string[][] = Array.from({ length: n }, () => []);
       scoreText(rules, imperativeLead(taskTokens), null, lead, 1, leadWhy, 1);
@@ -161,7 +170,9 @@ export class KeywordClassifier implements Classifier {
       actionTerms.push(...leadWhy[toolsIdx]);
     }
     if (toolsIdx >= 0) why[toolsIdx] = []; // action terms are reported by the tools policy
-    const intent = assessToolIntent(request, task, taskTokens, actionScore, actionTerms, this.toolSettings);
+    const intent: ToolIntent = caller
+      ? { offered: true, isTools: false, score: 0, confidence: 0, reasons: [`tools:agent harness (${caller.why}): the task decides; its tools stay a capability requirement on the chain`] }
+      : assessToolIntent(request, task, taskTokens, actionScore, actionTerms, this.toolSettings);
     if (intent.isTools && toolsIdx >= 0) {
       const out: Record<string, number> = {};
       categories.forEach((c, i) => { out[c.name] = i === toolsIdx ? intent.score : round(scores[i]); });
@@ -198,7 +209,7 @@ export class KeywordClassifier implements Classifier {
     for (let i = 0; i < n; i++) for (const r of why[i]) reasons.push(`${rules.names[i]}:${r}`);
     reasons.push(...extra, ...intent.reasons);
     if (task.agentWrapped) reasons.push('agent boilerplate stripped');
-    if (intent.offered) reasons.push('tools offered but the task does not need them');
+    if (intent.offered && !caller) reasons.push('tools offered but the task does not need them');
     return { category: rules.names[winner], method: 'keyword', confidence, scores: out, reasons };
   }
 

@@ -7,10 +7,13 @@
 //   "stem*"                       a trailing * matches any word starting with the stem ("debug*")
 //   "=word"                       a leading = matches the exact token only (no plural)
 //   {"term": "...", "weight": N}  the same with a weight (negative weights count against)
-//   {"pattern": "re", "weight": N} a regular expression (case-insensitive, multiline) run on the task text
+//   {"pattern": "re", "weight": N} a regular expression (case-insensitive, multiline) run on the task text;
+//                                 one that could backtrack without bound runs in a linear-time engine
 // Matching is case-insensitive; tokens are runs of letters/digits/_ that may carry inner dots or
 // apostrophes (node.js, don't, file.txt) and a trailing ++ or # (c++, c#).
 import type { CategoryDefinition, KeywordRule } from './category.ts';
+import { compileOperatorPattern } from './operator-pattern.ts';
+import type { OperatorPattern } from './operator-pattern.ts';
 
 /** One token position of a term: an exact set of accepted spellings, or a prefix. */
 interface TokenMatcher {
@@ -35,7 +38,8 @@ export interface CompiledPattern {
   id: number;
   weight: number;
   label: string;
-  re: RegExp;
+  /** Run in V8 or, when it could backtrack without bound, in a linear-time engine (operator-pattern.ts). */
+  re: OperatorPattern;
 }
 
 export interface CompiledRules {
@@ -125,7 +129,7 @@ export function compileRules(categories: readonly CategoryDefinition[]): Compile
       const id = rules.termCount++;
       if (rule.pattern) {
         try {
-          rules.patterns.push({ cat, id, weight: rule.weight, label: `/${rule.pattern}/`, re: new RegExp(rule.pattern, 'im') });
+          rules.patterns.push({ cat, id, weight: rule.weight, label: `/${rule.pattern}/`, re: compileOperatorPattern(rule.pattern, { ignoreCase: true, multiline: true }) });
         } catch (err) {
           rules.warnings.push(`${category.name}: bad pattern ${rule.pattern}: ${(err as Error).message}`);
         }
