@@ -50,7 +50,7 @@ export function classifierRoutes(deps: ClassifierRouteDeps): Hono {
       try {
         compileOperatorPattern(pattern, { ignoreCase: false, multiline: true });
       } catch (error) {
-        const message = error instanceof SyntaxError ? `pattern ${JSON.stringify(pattern)} does not compile: ${error.message}` : (error as Error).message;
+        const message = error instanceof SyntaxError ? `pattern /${pattern}/ does not compile: ${error.message}` : (error as Error).message;
         return errorResponse(c, invalidRequest(`boilerplatePatterns: ${message}`, 'boilerplatePatterns', 'invalid_value'));
       }
     }
