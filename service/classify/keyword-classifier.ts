@@ -15,7 +15,8 @@
 import type { ChatRequest } from '../canonical/chat-types.ts';
 import type { CategoryDefinition, Classification, Classifier } from './category.ts';
 import { compiledRulesFor, scoreText, tokenize } from './keyword-rules.ts';
-import type { CompiledRules } from './keyword-rules.ts';
+import type { CompiledRules, Gated } from './keyword-rules.ts';
+import { closingInstruction, implementationAsked, isOnlyPleasantry, withoutPleasantries } from './task-shape.ts';
 import { structureScores, structureSignals } from './structure-signals.ts';
 import {
   compileBoilerplate, DEFAULT_BOILERPLATE_PATTERNS, DEFAULT_TASK_TEXT_LIMITS, extractTaskText,
@@ -133,6 +134,11 @@ export class KeywordClassifier implements Classifier {
   }
 
   classify(request: ChatRequest, categories: readonly CategoryDefinition[]): Classification {
+    return this.#classify(request, categories, 0);
+  }
+
+  /** depth > 0: the task a follow-up follows, read by its words alone (the tools were decided already). */
+  #classify(request: ChatRequest, categories: readonly CategoryDefinition[], depth: number): Classification {
     const s = this.settings;
     const n = categories.length;
     if (n === 0) return { category: s.defaultCategory, method: 'keyword', confidence: 0, scores: {}, reasons: ['no categories'] };
@@ -141,22 +147,33 @@ export class KeywordClassifier implements Classifier {
     const idx = (name: string) => rules.names.indexOf(name);
     const toolsIdx = idx('tools');
     // Policy 'auto': who is calling decides whether the tools array makes the request `tools`.
-    const caller = toolsIdx >= 0 && s.toolsPolicy === 'auto' && hasTools(request) ? whoIsCalling(request, task) : null;
+    const caller = depth === 0 && toolsIdx >= 0 && s.toolsPolicy === 'auto' && hasTools(request) ? whoIsCalling(request, task) : null;
     // A plain function-calling request, a tool loop, a forced tool_choice or policy 'present' decide
     // without reading the task.
     const decided = caller
       ? caller.harness ? null : { score: 10, reasons: [`tools:plain function-calling request (${caller.why}; policy auto)`] }
-      : toolsIdx >= 0 ? decisiveToolIntent(request, task, s.toolsPolicy) : null;
+      : toolsIdx >= 0 && depth === 0 ? decisiveToolIntent(request, task, s.toolsPolicy) : null;
     if (decided) {
       const out: Record<string, number> = {};
       categories.forEach((c, i) => { out[c.name] = i === toolsIdx ? decided.score : 0; });
       return { category: 'tools', method: 'keyword', confidence: 1, scores: out, reasons: decided.reasons };
     }
-    const taskTokens = tokenize(task.task);
+    // A greeting or thanks around a task is set aside; a turn that is nothing but one keeps it.
+    const bare = withoutPleasantries(task.task);
+    const text = bare.text;
+    const taskTokens = tokenize(text);
 
     const scores = new Float64Array(n);
     const why: string[][] = Array.from({ length: n }, () => []);
-    scoreText(rules, taskTokens, task.task, scores, 1, why);
+    const gated: Gated = { amount: new Float64Array(n), labels: [] };
+    scoreText(rules, taskTokens, text, scores, 1, why, taskTokens.length, gated);
+    // A long paste is decided by the instruction after it: its closing paragraph counts again.
+    const closing = closingInstruction(text);
+    if (closing) {
+      const closingWhy: string[][] = Array.from({ length: n }, () => []);
+      scoreText(rules, tokenize(closing), closing, scores, 1, closingWhy, Infinity, gated);
+      closingWhy.forEach((labels, i) => { for (const l of labels) why[i].push(`closing instruction:${l}`); });
+    }
 
     // Tools policy (intent): tool overlap and action verbs, which count in the task's imperative lead
     // only ("Run …", "Please open …", "Can you list …").
@@ -173,28 +190,57 @@ export class KeywordClassifier implements Classifier {
     const intent: ToolIntent = caller
       ? { offered: true, isTools: false, score: 0, confidence: 0, reasons: [`tools:agent harness (${caller.why}): the task decides; its tools stay a capability requirement on the chain`] }
       : assessToolIntent(request, task, taskTokens, actionScore, actionTerms, this.toolSettings);
-    if (intent.isTools && toolsIdx >= 0) {
+    if (intent.isTools && toolsIdx >= 0 && depth === 0) {
       const out: Record<string, number> = {};
       categories.forEach((c, i) => { out[c.name] = i === toolsIdx ? intent.score : round(scores[i]); });
       return { category: 'tools', method: 'keyword', confidence: round(intent.confidence), scores: out, reasons: intent.reasons };
     }
 
-    let taskSignal = false;
+    const structural = structureScores(structureSignals(text, taskTokens, task.priorTurns));
+    const extra: string[] = [];
+    if (bare.removed) extra.push('greeting set aside: the turn carries a task');
+    // Everyday nouns that are also code words (table, list, script…) need a programming anchor.
+    const codeIdx = idx('code');
+    if (codeIdx >= 0 && gated.amount[codeIdx] > 0 && scores[codeIdx] - gated.amount[codeIdx] < 1 && structural.code <= 0) {
+      scores[codeIdx] -= gated.amount[codeIdx];
+      why[codeIdx] = why[codeIdx].filter((label) => !gated.labels.includes(label.replace(/^closing instruction:/, '')));
+      extra.push(`code: ${[...new Set(gated.labels)].slice(0, 4).join(', ')} without a programming anchor set aside`);
+    }
+
+    let taskSignal = structural.code > 0 || structural.reasoning > 0;
     for (let i = 0; i < n; i++) if (i !== toolsIdx && scores[i] > 0) taskSignal = true;
 
     if (task.history) this.addHistory(task.history, rules, scores, why, toolsIdx);
     if (task.system && taskSignal && s.systemWeight > 0 && !task.agentWrapped) this.addSystem(task.system, rules, scores, why, toolsIdx);
 
-    const structural = structureScores(structureSignals(task.task, taskTokens, task.priorTurns));
     for (const name of ['code', 'reasoning', 'conversation'] as const) {
       const i = idx(name);
       if (i >= 0) scores[i] += structural[name];
     }
-    const extra: string[] = structural.reasons;
+    extra.push(...structural.reasons);
+    // Rule C4: a problem posed for implementation is code, however much arithmetic it holds.
+    const reasoningIdx = idx('reasoning');
+    if (codeIdx >= 0 && reasoningIdx >= 0 && scores[reasoningIdx] >= scores[codeIdx] && scores[codeIdx] > 0 && implementationAsked(text)) {
+      scores[codeIdx] = scores[reasoningIdx] + 0.5;
+      extra.push('code: an implementation is asked (code wins over reasoning)');
+    }
 
     if (toolsIdx >= 0) scores[toolsIdx] = 0; // tools is decided by the policy above, never by task words
     const defIdx = idx(s.defaultCategory);
     if (defIdx >= 0) scores[defIdx] += s.minScore;
+
+    // A follow-up with no signal of its own ("what about the second one?", "shorter, please") keeps
+    // the category of the task it follows; a turn that is only a pleasantry does not.
+    if (!taskSignal && depth < 2 && task.taskIndex > 0 && task.priorTurns > 0 && taskTokens.length <= 25 && !bare.removed && !isOnlyPleasantry(task.task)) {
+      const before = this.#classify({ ...request, messages: request.messages.slice(0, task.taskIndex) }, categories, depth + 1);
+      if (before.category !== s.defaultCategory && before.category !== 'tools' && rules.names.includes(before.category)) {
+        const out: Record<string, number> = {};
+        categories.forEach((c, i) => { out[c.name] = i === toolsIdx ? intent.score : round(scores[i]); });
+        const reasons = [`follow-up with no signal of its own: keeps the category of the task it follows (${before.category})`, ...intent.reasons];
+        if (task.agentWrapped) reasons.push('agent boilerplate stripped');
+        return { category: before.category, method: 'keyword', confidence: round(before.confidence * 0.8), scores: out, reasons };
+      }
+    }
 
     const winner = this.pick(scores, rules.names, toolsIdx);
     let runnerUp = -Infinity;

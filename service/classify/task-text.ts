@@ -50,6 +50,8 @@ export interface TaskText {
   task: string;
   /** Earlier user/assistant turns (boilerplate removed), oldest first, bounded. */
   history: string;
+  /** Index in messages of the task's user turn (-1 when there is none). */
+  taskIndex: number;
   /** Number of earlier user/assistant turns that carry text (not bounded). */
   priorTurns: number;
   /** Leading slice of the first system/developer message. */
@@ -136,7 +138,7 @@ export function extractTaskText(
 ): TaskText {
   const messages = Array.isArray(request.messages) ? request.messages : [];
   const out: TaskText = {
-    task: '', history: '', priorTurns: 0, system: '', systemChars: 0, latestRole: null,
+    task: '', history: '', taskIndex: -1, priorTurns: 0, system: '', systemChars: 0, latestRole: null,
     pendingToolCalls: false, toolResultLast: false, agentWrapped: false,
   };
   let taskIndex = -1;
@@ -179,6 +181,7 @@ export function extractTaskText(
     budget -= text.length;
   }
   out.history = parts.reverse().join('\n');
+  out.taskIndex = taskIndex;
 
   const system = messages.find((m) => m && (m.role === 'system' || m.role === 'developer'));
   if (system) out.system = leadingText(system.content, limits.maxSystemChars);
