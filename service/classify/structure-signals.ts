@@ -3,7 +3,7 @@
 // choices, quantitative questions over given numbers), and dialogue shape (length, turn history).
 // Every regex here is compiled once at module load and run on the bounded task text only.
 import {
-  deduction, fermiEstimate, riddle, systemTask, zhComparisons, zhProgramming, zhQuantitative, zhSystemTask,
+  cjkChars, hasCjk, deduction, fermiEstimate, riddle, systemTask, zhComparisons, zhProgramming, zhQuantitative, zhSystemTask,
 } from './task-shape.ts';
 
 export interface StructureSignals {
@@ -185,7 +185,8 @@ export function structureSignals(task: string, tokens: readonly string[], priorT
   const fence = FENCE_RE.test(task);
   const codeLines = count(CODE_LINE_RE, task);
   const signals: StructureSignals = {
-    words: tokens.length,
+    // Chinese/Japanese text is one token per run: count two characters as a word.
+    words: hasCjk(task) ? tokens.length + Math.round(cjkChars(task) / 2) : tokens.length,
     fence,
     codeLines,
     codeTokens: count(CODE_TOKEN_RE, task),

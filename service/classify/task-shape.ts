@@ -8,6 +8,9 @@
 const CJK_RE = /[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]/;
 /** The text has Chinese/Japanese characters (the word lists below do not reach it). */
 export const hasCjk = (text: string): boolean => CJK_RE.test(text);
+const CJK_ALL_RE = /[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]/g;
+/** Number of Chinese/Japanese characters. */
+export const cjkChars = (text: string): number => text.match(CJK_ALL_RE)?.length ?? 0;
 
 // --- Pleasantries ------------------------------------------------------------------------------------
 // A greeting or thanks counts only when the turn is nothing but one: around a task it is set aside.
