@@ -18,6 +18,8 @@ describe('operator patterns', () => {
     ['(x+x+)+y', 'x'.repeat(40)],
     ['\\s*\\s*\\s*\\s*x', ' '.repeat(1500)],
     ['(.*a){20}', 'a'.repeat(19) + 'b'.repeat(200)],
+    // Overlap in one character outside Latin-1 is still seen.
+    ['[\\u4e01-\\u4e02]*\\u4e02*[\\u4e02-\\u4e09]*\\u4e02*x', '\u4e02'.repeat(1500)],
   ])('runs %s in the linear-time engine, which answers hostile text at once', (p, hostile) => {
     expect(backtrackingBound(p)).toBeGreaterThan(NATIVE_WORK_LIMIT);
     const re = compileOperatorPattern(p, flags);

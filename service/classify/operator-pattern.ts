@@ -42,7 +42,7 @@ export function compileOperatorPattern(source: string, flags: Flags): OperatorPa
   }
   let linear: RE2JS;
   try {
-    linear = RE2JS.compile(source, (flags.ignoreCase ? RE2JS.CASE_INSENSITIVE : 0) | (flags.multiline ? RE2JS.MULTILINE : 0));
+    linear = RE2JS.compile(toRe2Syntax(source), (flags.ignoreCase ? RE2JS.CASE_INSENSITIVE : 0) | (flags.multiline ? RE2JS.MULTILINE : 0));
   } catch (error) {
     throw new UnsafePatternError(
       `pattern /${source}/ can backtrack catastrophically (nested or stacked repetition) and uses a feature ` +
@@ -54,6 +54,11 @@ export function compileOperatorPattern(source: string, flags: Flags): OperatorPa
     test: (text) => linear.matcher(text).find(),
     removeAll: (text) => linear.matcher(text).replaceAll(''),
   };
+}
+
+/** JavaScript escapes RE2 spells differently: \uXXXX and \u{…} are \x{…} there. */
+function toRe2Syntax(source: string): string {
+  return source.replace(/(?<!\\)((?:\\\\)*)\\u(?:\{([0-9a-fA-F]+)\}|([0-9a-fA-F]{4}))/g, (_m, lead: string, braced?: string, four?: string) => `${lead}\\x{${braced ?? four}}`);
 }
 
 // --- Bound on backtracking ------------------------------------------------------------------------
@@ -212,29 +217,54 @@ class Parser {
 
 const escapeChar = (c: string) => c.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
 
-// The UTF-16 code units (all a pattern without the u flag sees) each character atom matches.
-const unitSets = new Map<string, Uint8Array | null>();
-function unitsOf(atom: string): Uint8Array | null {
-  let set = unitSets.get(atom);
-  if (set !== undefined) return set;
-  try {
-    const re = new RegExp(`^(?:${atom})$`, 'is');
-    set = new Uint8Array(0x10000);
-    for (let u = 0; u < 0x10000; u++) if (re.test(String.fromCharCode(u))) set[u] = 1;
-  } catch {
-    set = null;
+// Whether two character atoms can match one character: tested on every ASCII/Latin-1 unit, every 64th
+// unit of the BMP, the Unicode spaces, and each unit either atom's source names (with its neighbours):
+// two ranges that overlap always share an endpoint of one of them, so a narrow overlap is not missed.
+const SAMPLE: readonly number[] = (() => {
+  const out: number[] = [];
+  for (let u = 0; u < 0x100; u++) out.push(u);
+  for (let u = 0x100; u < 0x10000; u += 64) out.push(u);
+  out.push(0x1680, 0x180e, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000, 0xfeff);
+  for (let u = 0x2000; u <= 0x200a; u++) out.push(u);
+  return out;
+})();
+
+function unitsNamed(atom: string): number[] {
+  const out: number[] = [];
+  for (const m of atom.matchAll(/\\u\{([0-9a-fA-F]+)\}|\\u([0-9a-fA-F]{4})|\\x([0-9a-fA-F]{2})|[\s\S]/g)) {
+    const hex = m[1] ?? m[2] ?? m[3];
+    const u = hex ? Number.parseInt(hex, 16) : m[0].charCodeAt(0);
+    if (u < 0x10000) out.push(u - 1, u, u + 1);
   }
-  if (unitSets.size > 256) unitSets.clear();
-  unitSets.set(atom, set);
-  return set;
+  return out;
+}
+
+const matchers = new Map<string, RegExp | null>();
+function matcherOf(atom: string): RegExp | null {
+  let re = matchers.get(atom);
+  if (re !== undefined) return re;
+  try {
+    re = new RegExp(`^(?:${atom})$`, 'is');
+  } catch {
+    re = null;
+  }
+  if (matchers.size > 512) matchers.clear();
+  matchers.set(atom, re);
+  return re;
 }
 
 /** No character matches both atoms. */
 function disjoint(a: string, b: string): boolean {
-  const x = unitsOf(a);
-  const y = unitsOf(b);
+  const x = matcherOf(a);
+  const y = matcherOf(b);
   if (!x || !y) return false;
-  for (let u = 0; u < 0x10000; u++) if (x[u] & y[u]) return false;
+  for (const list of [SAMPLE, unitsNamed(a), unitsNamed(b)]) {
+    for (const u of list) {
+      if (u < 0 || u > 0xffff) continue;
+      const ch = String.fromCharCode(u);
+      if (x.test(ch) && y.test(ch)) return false;
+    }
+  }
   return true;
 }
 
