@@ -1,24 +1,26 @@
 // Latency of KeywordClassifier.classify on ~60 KB agent request bodies (already parsed, as the router
 // hands them over). Bounded: at most ITERATIONS calls or TIME_LIMIT_MS, whichever comes first.
 //
-//   node bench/classify-bench.ts [--iterations 20000] [--policy intent|present]
+//   node bench/classify-bench.ts [--iterations 20000] [--policy auto|intent|present]
 //
 // Bodies: the captured OpenClaw requests (gateway-agent-turn is ~60 KB; the others are padded to the
 // same size by repeating their system prompt), each carrying a rotating set of tasks (plain, multi-turn,
-// tool loop, a pasted 4 KB code listing). Without /work/shared a synthetic agent body is used.
+// tool loop, a pasted 4 KB code listing). Without ../shared beside the project a synthetic agent body is
+// used, and the bench says so.
 import { existsSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { ChatMessage, ChatRequest, ToolDefinition } from '../service/canonical/chat-types.ts';
 import { KeywordClassifier } from '../service/classify/keyword-classifier.ts';
 import { CATEGORIES } from '../service/classify/testdata/categories.ts';
+import { OPENCLAW_FIXTURES } from '../service/classify/testdata/shared-dir.ts';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : fallback);
 const ITERATIONS = Number(arg('iterations', '20000'));
 const TIME_LIMIT_MS = 25_000;
 const TARGET_BYTES = 60_000;
-const policy = arg('policy', 'intent') as 'intent' | 'present';
-const FIXTURES = '/work/shared/fixtures/openclaw';
+const policy = arg('policy', 'auto') as 'auto' | 'intent' | 'present';
+const FIXTURES = OPENCLAW_FIXTURES;
 
 const TASKS = [
   'Write a Python function that merges two sorted lists.',
@@ -74,7 +76,10 @@ for (const name of ['gateway-agent-turn', 'agent-turn', 'cron-agent-turn']) {
   const file = `${FIXTURES}/${name}.request.json`;
   if (existsSync(file)) bases.push([name, padTo(JSON.parse(readFileSync(file, 'utf8')) as ChatRequest, TARGET_BYTES)]);
 }
-if (!bases.length) bases.push(['synthetic-agent', padTo(syntheticAgent(), TARGET_BYTES)]);
+if (!bases.length) {
+  console.log(`classify bench: ${FIXTURES} not found (../shared beside the project); using a synthetic agent body`);
+  bases.push(['synthetic-agent', padTo(syntheticAgent(), TARGET_BYTES)]);
+}
 
 const requests: ChatRequest[] = [];
 for (const [, base] of bases) for (let t = 0; t < TASKS.length; t++) for (let v = 0; v < 3; v++) requests.push(withTask(base, TASKS[t], v));

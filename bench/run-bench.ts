@@ -76,6 +76,8 @@ try {
   const addedOverFloor = median(ttfbRounds.map((r) => r.gateway.ttfb_p50 - r.floor.ttfb_p50));
   console.log('\nCPU of one upstream hop, by client (this process, 16 concurrent, same upstream)');
   await runScript('bench/sdk-hop.ts', [String(upstream)]);
+  console.log('\nclassification of ~60 KB agent bodies (in process)');
+  await runScript('bench/classify-bench.ts', []);
   console.log('\nsummary (median over rounds)');
   console.log(`gateway throughput / floor throughput: ${f(ratio)}x (target >= 0.40x); gateway / direct: ${f(directRatio)}x`);
   console.log(`gateway added stream TTFB over direct (p50): ${f(addedTtfb, 3)} ms (target <= 1 ms); over the floor: ${f(addedOverFloor, 3)} ms`);

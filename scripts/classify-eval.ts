@@ -2,20 +2,22 @@
 //
 //   node scripts/classify-eval.ts [--data dev.jsonl] [--fixtures dir] [--show-errors N]
 //
-// 1. Plain dev set: accuracy and macro-F1 under tools policy 'intent' (default) and 'present'.
+// 1. Plain dev set: accuracy and macro-F1 under tools policy 'auto' (default), 'intent' and 'present'.
 // 2. Agent-wrapped dev set, built in memory only: every code/reasoning/conversation item is put into
 //    a captured OpenClaw request (system prompt, tools, flags and trailing internal-context message
 //    kept; the task in the timestamp + Runtime wrapped user message replaced by the item's final user
 //    text, the item's earlier turns placed before it) and scored by task accuracy. agent-turn is the
 //    reference fixture; the cron and gateway fixtures are scored too when present.
 // 3. Per-call latency of classify on the wrapped requests.
-// The same classifier is available to /work/shared/classify/eval.mjs through scripts/classify-module.mjs.
+// The same classifier is available to ../shared/classify/eval.mjs through scripts/classify-module.mjs.
+// Leave-one-source-out validation, the own labelled set and the LLM-escalation share: classify-loso.ts.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ChatRequest } from '../service/canonical/chat-types.ts';
 import { KeywordClassifier } from '../service/classify/keyword-classifier.ts';
 import { CATEGORIES } from '../service/classify/testdata/categories.ts';
+import { DEV_SET, OPENCLAW_FIXTURES } from '../service/classify/testdata/shared-dir.ts';
 import { wrapInAgentTurn } from './agent-wrap.ts';
 
 const LABELS = ['tools', 'code', 'reasoning', 'conversation'];
@@ -24,8 +26,8 @@ const flag = (name: string, fallback: string) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
 };
-const dataPath = flag('data', '/work/shared/classify/dev.jsonl');
-const fixtureDir = flag('fixtures', '/work/shared/fixtures/openclaw');
+const dataPath = flag('data', DEV_SET);
+const fixtureDir = flag('fixtures', OPENCLAW_FIXTURES);
 const showErrors = Number(flag('show-errors', '0'));
 
 interface Item { id: string; label: string; source: string; request: ChatRequest }
@@ -68,7 +70,7 @@ function errors(list: Array<{ id: string; label: string; pred: string; text: str
 const lastUser = (r: ChatRequest) => String([...r.messages].reverse().find((m) => m.role === 'user')?.content ?? '');
 
 console.log(`dev set: ${dataPath} (${items.length} items)\n`);
-for (const policy of ['intent', 'present'] as const) {
+for (const policy of ['auto', 'intent', 'present'] as const) {
   const classifier = new KeywordClassifier({ toolsPolicy: policy });
   const results = items.map((it) => ({ id: it.id, label: it.label, text: lastUser(it.request), pred: classifier.classify(structuredClone(it.request), CATEGORIES).category }));
   const s = score(results);

@@ -24,15 +24,58 @@ const weather = { type: 'function', function: { name: 'get_weather', description
 describe('classifier settings over /config', () => {
   it('starts from the environment’s defaults', async () => {
     const settings = await (await fetch(`${gw.url}/config/classifier`)).json();
-    expect(settings).toMatchObject({ mode: 'keyword', model: null, toolsPolicy: 'intent', timeoutMs: 1500 });
+    expect(settings).toMatchObject({ mode: 'keyword', model: null, toolsPolicy: 'auto', timeoutMs: 1500 });
   });
 
   it('switches the tools policy for the next request', async () => {
     const chat = { messages: [{ role: 'user', content: 'Write a haiku about autumn leaves' }], tools: [weather] };
+    const auto = await classify(gw.url, chat);
+    expect(auto.category).toBe('tools');
+    expect(auto.reasons.join(' ')).toMatch(/plain function-calling request/);
+    expect((await post(gw.url, '/config/classifier', { toolsPolicy: 'intent' })).status).toBe(200);
     expect((await classify(gw.url, chat)).category).toBe('conversation');
     expect((await post(gw.url, '/config/classifier', { toolsPolicy: 'present' })).status).toBe(200);
     expect((await classify(gw.url, chat)).category).toBe('tools');
-    expect((await post(gw.url, '/config/classifier', { toolsPolicy: 'intent' })).status).toBe(200);
+    expect((await post(gw.url, '/config/classifier', { toolsPolicy: 'auto' })).status).toBe(200);
+  });
+
+  it('policy auto: a plain function-calling request is tools in any words; an agent harness is classified by its task', async () => {
+    const app = (content: string, extra: unknown[] = []) => ({ messages: [{ role: 'user', content }, ...extra], tools: [weather] });
+    // Words that share nothing with the tool, another language, a slot answer in a later turn.
+    expect((await classify(gw.url, app('Do I need an umbrella in Lyon tomorrow?'))).category).toBe('tools');
+    expect((await classify(gw.url, app('明天北京会下雨吗？'))).category).toBe('tools');
+    expect((await classify(gw.url, app('Which city?', [{ role: 'assistant', content: 'Which city?' }, { role: 'user', content: 'Oslo' }]))).category).toBe('tools');
+
+    const kit = ['read', 'write', 'edit', 'exec', 'ls'].map((name) => ({ type: 'function', function: { name, description: `${name} in the workspace`, parameters: { type: 'object', properties: {} } } }));
+    const agent = (content: string) => ({ messages: [{ role: 'system', content: 'You are a coding agent.' }, { role: 'user', content }], tools: kit });
+    const code = await classify(gw.url, agent('Write a Python function that merges two sorted lists.'));
+    expect(code.category).toBe('code');
+    expect(code.reasons.join(' ')).toMatch(/agent harness .*the task decides/);
+    expect((await classify(gw.url, agent('A train leaves at 3 pm at 60 km/h and another at 4 pm at 80 km/h. When does the second catch up?'))).category).toBe('reasoning');
+    expect((await classify(gw.url, agent('Thanks, that is all for today!'))).category).toBe('conversation');
+  });
+
+  it('refuses or defuses operator regexes that could backtrack without bound, and classification goes on', async () => {
+    // ^(a+)+$ takes exponential time in a backtracking engine: it is run in a linear-time one.
+    const created = await post(gw.url, '/config/category', { name: 'aaa', description: 'a run of a', keywords: [{ pattern: '^(a+)+$', weight: 5 }], models: ['fake/text:ok'] });
+    expect(created.status).toBe(201);
+    const attack = await classify(gw.url, { messages: [{ role: 'user', content: `${'a'.repeat(30)}b` }] });
+    expect(attack.category).toBe('conversation');
+    expect((await classify(gw.url, { messages: [{ role: 'user', content: 'aaaaaaaa' }] })).category).toBe('aaa');
+    expect((await fetch(`${gw.url}/health`)).status).toBe(200);
+    expect((await fetch(`${gw.url}/config/category/aaa`, { method: 'DELETE' })).status).toBe(200);
+
+    // A pattern that could backtrack without bound and that the linear engine cannot run is refused, by name.
+    const refused = await post(gw.url, '/config/category', { name: 'bad', keywords: [{ pattern: '^(a+)+\\1$', weight: 1 }], models: ['fake/text:ok'] });
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).error.message).toContain('^(a+)+\\1$');
+    const boiler = await post(gw.url, '/config/classifier', { boilerplatePatterns: ['(?<=x)(\\s*)+y'] });
+    expect(boiler.status).toBe(400);
+    expect((await boiler.json()).error).toMatchObject({ param: 'boilerplatePatterns', message: expect.stringContaining('(?<=x)(\\s*)+y') });
+    // As a boilerplate pattern, ^(a+)+$ runs in the linear engine too.
+    expect((await post(gw.url, '/config/classifier', { boilerplatePatterns: ['^(a+)+$'] })).status).toBe(200);
+    expect((await classify(gw.url, { messages: [{ role: 'user', content: `${'a'.repeat(30)}b` }] })).category).toBe('conversation');
+    expect((await post(gw.url, '/config/classifier', { boilerplatePatterns: null })).status).toBe(200);
   });
 
   it('asks an LLM target in llm mode, and falls back to keywords when it is too slow', async () => {

@@ -77,7 +77,7 @@ describe('GET /config', () => {
     const openai = config.pricing.find((p: any) => p.provider === 'openai');
     expect(openai.source).toMatch(/^https:\/\//);
     expect(openai.models['gpt-4o']).toEqual({ input: 2.5, cached_input: 1.25, output: 10 });
-    expect(config.classifier).toMatchObject({ mode: 'keyword', toolsPolicy: 'intent' });
+    expect(config.classifier).toMatchObject({ mode: 'keyword', toolsPolicy: 'auto' });
     expect(config.auth).toEqual({ admin_key: true, client_keys: 0 });
     expect(JSON.stringify(config)).not.toContain('test-key');
     expect(JSON.stringify(config)).not.toContain(KEY);

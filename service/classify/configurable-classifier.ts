@@ -24,7 +24,7 @@ export const DEFAULT_CLASSIFIER_SETTINGS: ClassifierSettings = {
   model: null,
   timeoutMs: 1500,
   hybridThreshold: 0.5,
-  toolsPolicy: 'intent',
+  toolsPolicy: 'auto',
   boilerplatePatterns: null,
 };
 

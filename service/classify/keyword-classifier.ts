@@ -7,26 +7,31 @@
 //                       requests, whose system prompt is framework boilerplate: it never decides alone)
 //                     + structural signals (code/reasoning/conversation only; see structure-signals.ts)
 // The default category (conversation) starts at `minScore`, so low totals resolve to it.
-// `tools` is decided by the tools policy (tool-intent.ts) and never wins without offered tools.
+// `tools` is decided by the tools policy (tool-intent.ts, agent-harness.ts) and never wins without
+// offered tools.
 // Highest score wins; ties resolve by `tieOrder` (tools, code, reasoning, then custom categories in
 // definition order, the default category last). Confidence = 1 − exp(−margin / confidenceScale), where
 // margin is the winner's lead over the runner-up.
 import type { ChatRequest } from '../canonical/chat-types.ts';
 import type { CategoryDefinition, Classification, Classifier } from './category.ts';
 import { compiledRulesFor, scoreText, tokenize } from './keyword-rules.ts';
-import type { CompiledRules } from './keyword-rules.ts';
+import type { CompiledRules, Gated } from './keyword-rules.ts';
+import { closingInstruction, implementationAsked, isOnlyPleasantry, withoutPleasantries } from './task-shape.ts';
 import { structureScores, structureSignals } from './structure-signals.ts';
 import {
   compileBoilerplate, DEFAULT_BOILERPLATE_PATTERNS, DEFAULT_TASK_TEXT_LIMITS, extractTaskText,
 } from './task-text.ts';
 import type { TaskText, TaskTextLimits } from './task-text.ts';
-import { assessToolIntent, decisiveToolIntent, DEFAULT_TOOL_INTENT_SETTINGS, hasTools } from './tool-intent.ts';
-import type { ToolIntentSettings, ToolsPolicy } from './tool-intent.ts';
+import { whoIsCalling } from './agent-harness.ts';
+import { assessToolIntent, decisiveToolIntent, DEFAULT_TOOL_INTENT_SETTINGS, hasTools, TOOLS_POLICIES } from './tool-intent.ts';
+import type { ToolIntent, ToolIntentSettings, ToolsPolicy } from './tool-intent.ts';
+import type { OperatorPattern } from './operator-pattern.ts';
 
 export type { ToolsPolicy } from './tool-intent.ts';
 
 export interface KeywordClassifierSettings {
-  /** 'intent' (default): tools only when the turn needs them; 'present': any tools array ⇒ tools. */
+  /** 'auto' (default): tools unless an agent harness is calling; 'intent': tools only when the turn
+   *  needs them; 'present': any tools array ⇒ tools. */
   toolsPolicy?: ToolsPolicy;
   /** Agent boilerplate stripped from user turns; replaces the defaults (DEFAULT_BOILERPLATE_PATTERNS). */
   boilerplatePatterns?: ReadonlyArray<string | RegExp>;
@@ -71,7 +76,7 @@ export interface ResolvedKeywordSettings {
 }
 
 export const DEFAULT_KEYWORD_SETTINGS: ResolvedKeywordSettings = {
-  toolsPolicy: 'intent',
+  toolsPolicy: 'auto',
   boilerplatePatterns: DEFAULT_BOILERPLATE_PATTERNS,
   defaultCategory: 'conversation',
   minScore: 1.25,
@@ -100,7 +105,7 @@ function imperativeLead(tokens: readonly string[]): string[] {
 
 export class KeywordClassifier implements Classifier {
   readonly settings: ResolvedKeywordSettings;
-  private readonly patterns: RegExp[];
+  private readonly patterns: OperatorPattern[];
   private readonly toolSettings: ToolIntentSettings;
 
   constructor(settings: KeywordClassifierSettings = {}) {
@@ -110,8 +115,8 @@ export class KeywordClassifier implements Classifier {
       ...defined,
       limits: { ...DEFAULT_TASK_TEXT_LIMITS, ...(settings.limits ?? {}) },
     } as ResolvedKeywordSettings;
-    if (this.settings.toolsPolicy !== 'intent' && this.settings.toolsPolicy !== 'present') {
-      throw new Error(`toolsPolicy must be 'intent' or 'present', got ${String(this.settings.toolsPolicy)}`);
+    if (!TOOLS_POLICIES.includes(this.settings.toolsPolicy)) {
+      throw new Error(`toolsPolicy must be one of ${TOOLS_POLICIES.join(', ')}, got ${String(this.settings.toolsPolicy)}`);
     }
     this.patterns = compileBoilerplate(this.settings.boilerplatePatterns);
     this.toolSettings = {
@@ -129,6 +134,11 @@ export class KeywordClassifier implements Classifier {
   }
 
   classify(request: ChatRequest, categories: readonly CategoryDefinition[]): Classification {
+    return this.#classify(request, categories, 0);
+  }
+
+  /** depth > 0: the task a follow-up follows, read by its words alone (the tools were decided already). */
+  #classify(request: ChatRequest, categories: readonly CategoryDefinition[], depth: number): Classification {
     const s = this.settings;
     const n = categories.length;
     if (n === 0) return { category: s.defaultCategory, method: 'keyword', confidence: 0, scores: {}, reasons: ['no categories'] };
@@ -136,24 +146,40 @@ export class KeywordClassifier implements Classifier {
     const task = this.taskText(request);
     const idx = (name: string) => rules.names.indexOf(name);
     const toolsIdx = idx('tools');
-    // A tool loop, a forced tool_choice or policy 'present' decide without reading the task.
-    const decided = toolsIdx >= 0 ? decisiveToolIntent(request, task, this.settings.toolsPolicy) : null;
+    // Policy 'auto': who is calling decides whether the tools array makes the request `tools`.
+    const caller = depth === 0 && toolsIdx >= 0 && s.toolsPolicy === 'auto' && hasTools(request) ? whoIsCalling(request, task) : null;
+    // A plain function-calling request, a tool loop, a forced tool_choice or policy 'present' decide
+    // without reading the task.
+    const decided = caller
+      ? caller.harness ? null : { score: 10, reasons: [`tools:plain function-calling request (${caller.why}; policy auto)`] }
+      : toolsIdx >= 0 && depth === 0 ? decisiveToolIntent(request, task, s.toolsPolicy) : null;
     if (decided) {
       const out: Record<string, number> = {};
       categories.forEach((c, i) => { out[c.name] = i === toolsIdx ? decided.score : 0; });
       return { category: 'tools', method: 'keyword', confidence: 1, scores: out, reasons: decided.reasons };
     }
-    const taskTokens = tokenize(task.task);
+    // A greeting or thanks around a task is set aside; a turn that is nothing but one keeps it.
+    const bare = withoutPleasantries(task.task);
+    const text = bare.text;
+    const taskTokens = tokenize(text);
 
     const scores = new Float64Array(n);
     const why: string[][] = Array.from({ length: n }, () => []);
-    scoreText(rules, taskTokens, task.task, scores, 1, why);
+    const gated: Gated = { amount: new Float64Array(n), labels: [] };
+    scoreText(rules, taskTokens, text, scores, 1, why, taskTokens.length, gated);
+    // A long paste is decided by the instruction after it: its closing paragraph counts again.
+    const closing = closingInstruction(text);
+    if (closing) {
+      const closingWhy: string[][] = Array.from({ length: n }, () => []);
+      scoreText(rules, tokenize(closing), closing, scores, 1, closingWhy, Infinity, gated);
+      closingWhy.forEach((labels, i) => { for (const l of labels) why[i].push(`closing instruction:${l}`); });
+    }
 
     // Tools policy (intent): tool overlap and action verbs, which count in the task's imperative lead
     // only ("Run …", "Please open …", "Can you list …").
     let actionScore = 0;
     const actionTerms: string[] = [];
-    if (toolsIdx >= 0 && scores[toolsIdx] > 0 && hasTools(request)) {
+    if (!caller && toolsIdx >= 0 && scores[toolsIdx] > 0 && hasTools(request)) {
       const lead = new Float64Array(n);
       const leadWhy: string[][] = Array.from({ length: n }, () => []);
       scoreText(rules, imperativeLead(taskTokens), null, lead, 1, leadWhy, 1);
@@ -161,29 +187,60 @@ export class KeywordClassifier implements Classifier {
       actionTerms.push(...leadWhy[toolsIdx]);
     }
     if (toolsIdx >= 0) why[toolsIdx] = []; // action terms are reported by the tools policy
-    const intent = assessToolIntent(request, task, taskTokens, actionScore, actionTerms, this.toolSettings);
-    if (intent.isTools && toolsIdx >= 0) {
+    const intent: ToolIntent = caller
+      ? { offered: true, isTools: false, score: 0, confidence: 0, reasons: [`tools:agent harness (${caller.why}): the task decides; its tools stay a capability requirement on the chain`] }
+      : assessToolIntent(request, task, taskTokens, actionScore, actionTerms, this.toolSettings);
+    if (intent.isTools && toolsIdx >= 0 && depth === 0) {
       const out: Record<string, number> = {};
       categories.forEach((c, i) => { out[c.name] = i === toolsIdx ? intent.score : round(scores[i]); });
       return { category: 'tools', method: 'keyword', confidence: round(intent.confidence), scores: out, reasons: intent.reasons };
     }
 
-    let taskSignal = false;
+    const structural = structureScores(structureSignals(text, taskTokens, task.priorTurns));
+    const extra: string[] = [];
+    if (bare.removed) extra.push('greeting set aside: the turn carries a task');
+    // Everyday nouns that are also code words (table, list, script…) need a programming anchor.
+    const codeIdx = idx('code');
+    if (codeIdx >= 0 && gated.amount[codeIdx] > 0 && scores[codeIdx] - gated.amount[codeIdx] < 1 && structural.code <= 0) {
+      scores[codeIdx] -= gated.amount[codeIdx];
+      why[codeIdx] = why[codeIdx].filter((label) => !gated.labels.includes(label.replace(/^closing instruction:/, '')));
+      extra.push(`code: ${[...new Set(gated.labels)].slice(0, 4).join(', ')} without a programming anchor set aside`);
+    }
+
+    let taskSignal = structural.code > 0 || structural.reasoning > 0;
     for (let i = 0; i < n; i++) if (i !== toolsIdx && scores[i] > 0) taskSignal = true;
 
     if (task.history) this.addHistory(task.history, rules, scores, why, toolsIdx);
     if (task.system && taskSignal && s.systemWeight > 0 && !task.agentWrapped) this.addSystem(task.system, rules, scores, why, toolsIdx);
 
-    const structural = structureScores(structureSignals(task.task, taskTokens, task.priorTurns));
     for (const name of ['code', 'reasoning', 'conversation'] as const) {
       const i = idx(name);
       if (i >= 0) scores[i] += structural[name];
     }
-    const extra: string[] = structural.reasons;
+    extra.push(...structural.reasons);
+    // Rule C4: a problem posed for implementation is code, however much arithmetic it holds.
+    const reasoningIdx = idx('reasoning');
+    if (codeIdx >= 0 && reasoningIdx >= 0 && scores[reasoningIdx] >= scores[codeIdx] && scores[codeIdx] > 0 && implementationAsked(text)) {
+      scores[codeIdx] = scores[reasoningIdx] + 0.5;
+      extra.push('code: an implementation is asked (code wins over reasoning)');
+    }
 
     if (toolsIdx >= 0) scores[toolsIdx] = 0; // tools is decided by the policy above, never by task words
     const defIdx = idx(s.defaultCategory);
     if (defIdx >= 0) scores[defIdx] += s.minScore;
+
+    // A follow-up with no signal of its own ("what about the second one?", "shorter, please") keeps
+    // the category of the task it follows; a turn that is only a pleasantry does not.
+    if (!taskSignal && depth < 2 && task.taskIndex > 0 && task.priorTurns > 0 && taskTokens.length <= 25 && !bare.removed && !isOnlyPleasantry(task.task)) {
+      const before = this.#classify({ ...request, messages: request.messages.slice(0, task.taskIndex) }, categories, depth + 1);
+      if (before.category !== s.defaultCategory && before.category !== 'tools' && rules.names.includes(before.category)) {
+        const out: Record<string, number> = {};
+        categories.forEach((c, i) => { out[c.name] = i === toolsIdx ? intent.score : round(scores[i]); });
+        const reasons = [`follow-up with no signal of its own: keeps the category of the task it follows (${before.category})`, ...intent.reasons];
+        if (task.agentWrapped) reasons.push('agent boilerplate stripped');
+        return { category: before.category, method: 'keyword', confidence: round(before.confidence * 0.8), scores: out, reasons };
+      }
+    }
 
     const winner = this.pick(scores, rules.names, toolsIdx);
     let runnerUp = -Infinity;
@@ -198,7 +255,7 @@ export class KeywordClassifier implements Classifier {
     for (let i = 0; i < n; i++) for (const r of why[i]) reasons.push(`${rules.names[i]}:${r}`);
     reasons.push(...extra, ...intent.reasons);
     if (task.agentWrapped) reasons.push('agent boilerplate stripped');
-    if (intent.offered) reasons.push('tools offered but the task does not need them');
+    if (intent.offered && !caller) reasons.push('tools offered but the task does not need them');
     return { category: rules.names[winner], method: 'keyword', confidence, scores: out, reasons };
   }
 

@@ -7,10 +7,13 @@
 //   "stem*"                       a trailing * matches any word starting with the stem ("debug*")
 //   "=word"                       a leading = matches the exact token only (no plural)
 //   {"term": "...", "weight": N}  the same with a weight (negative weights count against)
-//   {"pattern": "re", "weight": N} a regular expression (case-insensitive, multiline) run on the task text
+//   {"pattern": "re", "weight": N} a regular expression (case-insensitive, multiline) run on the task text;
+//                                 one that could backtrack without bound runs in a linear-time engine
 // Matching is case-insensitive; tokens are runs of letters/digits/_ that may carry inner dots or
 // apostrophes (node.js, don't, file.txt) and a trailing ++ or # (c++, c#).
 import type { CategoryDefinition, KeywordRule } from './category.ts';
+import { compileOperatorPattern } from './operator-pattern.ts';
+import type { OperatorPattern } from './operator-pattern.ts';
 
 /** One token position of a term: an exact set of accepted spellings, or a prefix. */
 interface TokenMatcher {
@@ -28,6 +31,8 @@ export interface CompiledTerm {
   label: string;
   /** Matchers for the tokens after the first (phrases). */
   rest: TokenMatcher[];
+  /** An everyday noun that is also a code word: counts for code only next to a programming anchor. */
+  gated: boolean;
 }
 
 export interface CompiledPattern {
@@ -35,7 +40,25 @@ export interface CompiledPattern {
   id: number;
   weight: number;
   label: string;
-  re: RegExp;
+  /** Run in V8 or, when it could backtrack without bound, in a linear-time engine (operator-pattern.ts). */
+  re: OperatorPattern;
+}
+
+/**
+ * Everyday nouns that are also code words (a dinner table, a method for bread, a film script): in the
+ * `code` category they count only when the text has a programming anchor (keyword-classifier.ts).
+ */
+export const EVERYDAY_CODE_NOUNS: ReadonlySet<string> = new Set([
+  'table', 'object', 'method', 'column', 'row', 'script', 'class', 'file', 'list', 'string', 'field', 'record', 'value',
+  'key', 'tree', 'model', 'pattern', 'library', 'package',
+]);
+
+/** The singular a term spelling stands for (tables → table, queries → query), for one-count-per-word. */
+function singular(word: string): string {
+  if (word.length > 4 && word.endsWith('ies')) return `${word.slice(0, -3)}y`;
+  if (word.length > 4 && /(?:ss|x|z|ch|sh)es$/.test(word)) return word.slice(0, -2);
+  if (word.length > 3 && word.endsWith('s') && !word.endsWith('ss')) return word.slice(0, -1);
+  return word;
 }
 
 export interface CompiledRules {
@@ -119,13 +142,19 @@ export function compileRules(categories: readonly CategoryDefinition[]): Compile
     warnings: [],
   };
   categories.forEach((category, cat) => {
+    // A word and its plural are one term: the second spelling shares the first one's id, so a text
+    // that says "table" and "tables" counts the word once.
+    const idOfWord = new Map<string, number>();
     for (const entry of keywordsOf(category)) {
       const rule = normalise(entry);
       if (!rule || rule.weight === 0) continue;
-      const id = rules.termCount++;
+      const single = !rule.pattern && rule.term && /^[a-z]+$/i.test(rule.term.trim()) ? singular(rule.term.trim().toLowerCase()) : null;
+      const shared = single !== null ? idOfWord.get(single) : undefined;
+      const id = shared ?? rules.termCount++;
+      if (single !== null && shared === undefined) idOfWord.set(single, id);
       if (rule.pattern) {
         try {
-          rules.patterns.push({ cat, id, weight: rule.weight, label: `/${rule.pattern}/`, re: new RegExp(rule.pattern, 'im') });
+          rules.patterns.push({ cat, id, weight: rule.weight, label: `/${rule.pattern}/`, re: compileOperatorPattern(rule.pattern, { ignoreCase: true, multiline: true }) });
         } catch (err) {
           rules.warnings.push(`${category.name}: bad pattern ${rule.pattern}: ${(err as Error).message}`);
         }
@@ -138,7 +167,8 @@ export function compileRules(categories: readonly CategoryDefinition[]): Compile
         continue;
       }
       const [first, ...rest] = matchers as TokenMatcher[];
-      const term: CompiledTerm = { cat, id, weight: rule.weight, label: rule.term ?? '', rest };
+      const gated = category.name === 'code' && single !== null && EVERYDAY_CODE_NOUNS.has(single);
+      const term: CompiledTerm = { cat, id, weight: rule.weight, label: rule.term ?? '', rest, gated };
       if (first.prefix !== null) {
         push(rules.prefixes, first.prefix[0], { prefix: first.prefix, term });
       } else {
@@ -201,7 +231,7 @@ let generation = 0;
 
 function tryTerms(
   terms: CompiledTerm[], tokens: readonly string[], i: number, seen: Uint32Array, gen: number, scores: Float64Array,
-  weak: Float64Array, factor: number, reasons: string[][] | null,
+  weak: Float64Array, factor: number, reasons: string[][] | null, gated: Gated | null,
 ): void {
   for (const term of terms) {
     if (seen[term.id] === gen) continue;
@@ -217,7 +247,17 @@ function tryTerms(
     }
     scores[term.cat] += add * factor;
     if (reasons) reasons[term.cat].push(term.label);
+    if (gated && term.gated) {
+      gated.amount[term.cat] += add * factor;
+      gated.labels.push(term.label);
+    }
   }
+}
+
+/** What everyday code nouns added, per category, so the caller can take it back without an anchor. */
+export interface Gated {
+  amount: Float64Array;
+  labels: string[];
 }
 
 /**
@@ -229,7 +269,7 @@ function tryTerms(
  */
 export function scoreText(
   rules: CompiledRules, tokens: readonly string[], text: string | null, scores: Float64Array, factor: number,
-  reasons: string[][] | null, maxStart = tokens.length,
+  reasons: string[][] | null, maxStart = tokens.length, gated: Gated | null = null,
 ): void {
   if (seenBuffer.length < rules.termCount) seenBuffer = new Uint32Array(rules.termCount * 2);
   if (++generation === 0xffffffff) {
@@ -244,13 +284,13 @@ export function scoreText(
   for (let i = 0; i < starts; i++) {
     const tok = tokens[i];
     const direct = rules.index.get(tok);
-    if (direct) tryTerms(direct, tokens, i, seen, gen, scores, weak, factor, reasons);
+    if (direct) tryTerms(direct, tokens, i, seen, gen, scores, weak, factor, reasons, gated);
     const byFirst = rules.prefixes.get(tok[0]);
     if (!byFirst) continue;
     for (const { prefix, term } of byFirst) {
       if (!tok.startsWith(prefix)) continue;
       one[0] = term;
-      tryTerms(one, tokens, i, seen, gen, scores, weak, factor, reasons);
+      tryTerms(one, tokens, i, seen, gen, scores, weak, factor, reasons, gated);
     }
   }
   if (text === null || rules.patterns.length === 0) return;

@@ -2,6 +2,9 @@
 // error output (stack traces, compiler errors), math (numbers with operators, notation, answer
 // choices, quantitative questions over given numbers), and dialogue shape (length, turn history).
 // Every regex here is compiled once at module load and run on the bounded task text only.
+import {
+  cjkChars, hasCjk, deduction, fermiEstimate, riddle, systemTask, zhComparisons, zhProgramming, zhQuantitative, zhSystemTask,
+} from './task-shape.ts';
 
 export interface StructureSignals {
   words: number;
@@ -25,14 +28,23 @@ export interface StructureSignals {
   relations: number;
   /** An equation in an unknown to solve ("3x + 5 = 20", "x^2 - 4 = 0"). */
   equation: boolean;
-  /** Premises comparing named things ("A is taller than B"), the stuff of ordering puzzles. */
+  /** Premises comparing named things ("A is taller than B", "甲比乙高"), the stuff of ordering puzzles. */
   comparisons: number;
+  /** An imperative aimed at the computing environment ("show every file changed this week"), en or zh. */
+  systemTask: boolean;
+  /** A programming anchor in Chinese text (代码, 程序, 脚本…), which the word index cannot see. */
+  zhProgramming: boolean;
+  /** A riddle, a Fermi estimate, or a deduction question over premises ("who is lying?"). */
+  riddle: boolean;
+  estimate: boolean;
+  deduction: boolean;
   priorTurns: number;
 }
 
 const CAP = 8;
 
-const FENCE_RE = /```|~~~/;
+// A fence opens a line (\uline{~~~~} in LaTeX is not one).
+const FENCE_RE = /^[ \t]*(?:```|~~~)/m;
 // One anchored alternation (the line-start test fails fast everywhere else).
 const CODE_LINE_RE = new RegExp(
   String.raw`^[ \t]*(?:` +
@@ -126,7 +138,7 @@ const QUANT_RE = new RegExp(
 const EQUATION_RE = /(?:\d\s*\*?\s*[a-z](?![a-z])|\b[a-z]\s*(?:\^|\*\*|²|³)|\b[a-z]\s*[-+*/]\s*\d)[^=\n]{0,40}=\s*-?\d/i;
 // "is taller than", "was older than", "runs faster than", "is more expensive than".
 const COMPARISON_RE = /\b(?:is|are|was|were|runs|weighs|costs|scored|has|have)\s+(?:\w+er|more \w+|less \w+|fewer \w+)\s+than\b/gi;
-const QUESTION_RE = /\?\s*$|\?\s|^\s*(?:what|how|which|who|when|where|why|find|calculate|determine)\b/im;
+const QUESTION_RE = /\?\s*$|\?\s|？|^\s*(?:what|how|which|who|when|where|why|find|calculate|determine)\b|(?:什么|怎么|为什么|哪|谁|多少|几|吗|呢)[\s。？！]*$/imu;
 // Relations between quantities, and quantities with units ("3 hours", "$20", "40 km"): the substance
 // of a word problem. Read from tokens: relation words, relation phrases, a number before a unit.
 const RELATION_WORDS = new Set(['twice', 'thrice', 'half', 'plus', 'minus', 'fewer', 'each', 'per', 'every', 'altogether', 'remaining', 'times']);
@@ -173,26 +185,33 @@ export function structureSignals(task: string, tokens: readonly string[], priorT
   const fence = FENCE_RE.test(task);
   const codeLines = count(CODE_LINE_RE, task);
   const signals: StructureSignals = {
-    words: tokens.length,
+    // Chinese/Japanese text is one token per run: count two characters as a word.
+    words: hasCjk(task) ? tokens.length + Math.round(cjkChars(task) / 2) : tokens.length,
     fence,
     codeLines,
     codeTokens: count(CODE_TOKEN_RE, task),
     errorOutput: count(ERROR_RE, task, 4),
     numbers: 0, mathOps: 0, answerChoices: false, quantQuestion: false, question: false, relations: 0, equation: false, comparisons: 0,
+    systemTask: systemTask(tokens) || zhSystemTask(task),
+    zhProgramming: zhProgramming(task),
+    riddle: false, estimate: false, deduction: false,
     priorTurns,
   };
   // Code-shaped text is code whatever numbers it holds (rule C4): the math signals are not computed.
   if (fence || codeLines >= 2) return signals;
+  signals.riddle = riddle(task);
+  signals.estimate = fermiEstimate(task);
+  signals.deduction = deduction(task);
   let numberWords = 0;
   for (const t of tokens) if (NUMBER_WORDS.has(t)) numberWords++;
   signals.numbers = count(NUMBER_RE, task, 12) + numberWords;
   signals.mathOps = MATH_HINT_RE.test(task) ? count(MATH_RE, task) : 0;
   signals.answerChoices = ANSWER_CHOICES_RE.test(task);
-  signals.quantQuestion = QUANT_RE.test(task);
+  signals.quantQuestion = QUANT_RE.test(task) || zhQuantitative(task);
   signals.question = QUESTION_RE.test(task);
   signals.relations = relations(task, tokens, 4);
   signals.equation = EQUATION_RE.test(task);
-  signals.comparisons = count(COMPARISON_RE, task, 4);
+  signals.comparisons = count(COMPARISON_RE, task, 4) + zhComparisons(task);
   return signals;
 }
 
@@ -216,6 +235,9 @@ export function structureScores(s: StructureSignals): StructureScores {
   if (s.codeLines) add('code', Math.min(s.codeLines, 6) * 0.9, `code lines×${s.codeLines}`);
   if (s.codeTokens) add('code', Math.min(s.codeTokens, 6) * 0.5, `code syntax×${s.codeTokens}`);
   if (s.errorOutput) add('code', 1.5 + s.errorOutput * 0.5, `error output×${s.errorOutput}`);
+  // A shell or system task in plain words, no language named (C1); a Chinese programming anchor.
+  if (s.systemTask) add('code', 2.5, 'system task in plain words');
+  if (s.zhProgramming) add('code', 2.5, 'programming anchor (zh)');
   const codeShaped = s.fence || s.codeLines >= 2;
   // Reasoning: given numbers with a quantitative question, arithmetic and notation, answer choices.
   // Numbers inside code do not count: code wins over reasoning (rule C4).
@@ -232,6 +254,10 @@ export function structureScores(s: StructureSignals): StructureScores {
     if (s.equation) add('reasoning', 2, 'equation in an unknown');
     // Two or more comparisons and a question: deduction over given premises (R4).
     if (s.comparisons >= 2 && s.question) add('reasoning', 1.5 + Math.min(s.comparisons - 2, 2) * 0.5, `ordering premises×${s.comparisons}`);
+    // Reasoning with no digits and no maths words: riddles, Fermi estimates, deduction questions.
+    if (s.riddle) add('reasoning', 2.5, 'riddle');
+    if (s.estimate) add('reasoning', 2.5, 'estimate (Fermi question)');
+    if (s.deduction) add('reasoning', 2.5, 'deduction question over premises');
   }
   // Conversation: very short turns and turns of an ongoing dialogue lean to conversation.
   if (s.words > 0 && s.words <= 4 && !s.codeTokens && !s.numbers) add('conversation', 0.5, 'short turn');

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage, ChatRequest } from '../canonical/chat-types.ts';
+import { OPENCLAW_FIXTURES, sharedPresent } from './testdata/shared-dir.ts';
 import { compileBoilerplate, DEFAULT_BOILERPLATE_PATTERNS, extractTaskText, stripBoilerplate } from './task-text.ts';
 
 const patterns = compileBoilerplate(DEFAULT_BOILERPLATE_PATTERNS);
@@ -84,9 +85,8 @@ describe('extractTaskText on inline agent-shaped requests', () => {
   });
 });
 
-const FIXTURES = '/work/shared/fixtures/openclaw';
-const haveFixtures = existsSync(`${FIXTURES}/agent-turn.request.json`);
-if (!haveFixtures) console.warn(`[task-text.test] ${FIXTURES} not found: the real OpenClaw fixture tests are skipped`);
+const FIXTURES = OPENCLAW_FIXTURES;
+const haveFixtures = sharedPresent(`${FIXTURES}/agent-turn.request.json`, 'task-text.test OpenClaw fixtures');
 
 describe.skipIf(!haveFixtures)('extractTaskText on the real OpenClaw fixtures', () => {
   const load = (name: string) => JSON.parse(readFileSync(`${FIXTURES}/${name}.request.json`, 'utf8')) as ChatRequest;

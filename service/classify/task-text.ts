@@ -3,6 +3,8 @@
 // (a tool loop in progress or not). Only bounded slices of any message are scanned.
 import { contentText } from '../canonical/chat-types.ts';
 import type { ChatMessage, ChatRequest, Role } from '../canonical/chat-types.ts';
+import { compileOperatorPattern } from './operator-pattern.ts';
+import type { OperatorPattern } from './operator-pattern.ts';
 
 /**
  * Agent boilerplate removed from user turns before classification. Strings compile with flags `gm`
@@ -48,10 +50,14 @@ export interface TaskText {
   task: string;
   /** Earlier user/assistant turns (boilerplate removed), oldest first, bounded. */
   history: string;
+  /** Index in messages of the task's user turn (-1 when there is none). */
+  taskIndex: number;
   /** Number of earlier user/assistant turns that carry text (not bounded). */
   priorTurns: number;
   /** Leading slice of the first system/developer message. */
   system: string;
+  /** Full length of the system/developer messages' text (a harness's is long). */
+  systemChars: number;
   /** Role of the latest message that is not boilerplate (null when there is none). */
   latestRole: Role | null;
   /** The latest non-boilerplate message is an assistant turn with tool calls awaiting results. */
@@ -62,11 +68,19 @@ export interface TaskText {
   agentWrapped: boolean;
 }
 
-/** Compiles boilerplate patterns (strings get flags `gm`; RegExps get `g` added). */
-export function compileBoilerplate(patterns: ReadonlyArray<string | RegExp>): RegExp[] {
+/**
+ * Compiles boilerplate patterns. Strings (an operator's, over /config/classifier) compile with flags
+ * `gm` and are checked for unbounded backtracking (operator-pattern.ts); RegExps come from code.
+ */
+export function compileBoilerplate(patterns: ReadonlyArray<string | RegExp>): OperatorPattern[] {
   return patterns.map((p) => {
-    if (p instanceof RegExp) return p.global ? p : new RegExp(p.source, `${p.flags}g`);
-    return new RegExp(p, 'gm');
+    if (typeof p === 'string') return compileOperatorPattern(p, { ignoreCase: false, multiline: true });
+    const re = p.global ? p : new RegExp(p.source, `${p.flags}g`);
+    return {
+      source: re.source, engine: 'native',
+      test(text: string) { re.lastIndex = 0; return re.test(text); },
+      removeAll(text: string) { re.lastIndex = 0; return text.replace(re, ''); },
+    };
   });
 }
 
@@ -77,14 +91,12 @@ function bound(text: string, max: number): string {
 }
 
 /** Removes boilerplate; reports whether anything was removed. */
-export function stripBoilerplate(text: string, patterns: readonly RegExp[]): { text: string; stripped: boolean } {
+export function stripBoilerplate(text: string, patterns: readonly OperatorPattern[]): { text: string; stripped: boolean } {
   let out = text;
   let stripped = false;
   for (const re of patterns) {
-    re.lastIndex = 0;
     if (!re.test(out)) continue;
-    re.lastIndex = 0;
-    out = out.replace(re, '');
+    out = re.removeAll(out);
     stripped = true;
   }
   return { text: out.trim(), stripped };
@@ -108,13 +120,25 @@ function leadingText(content: ChatMessage['content'], max: number): string {
   return out.slice(0, max);
 }
 
+/** Characters of a message's text, without joining its parts. */
+function textLength(content: ChatMessage['content']): number {
+  if (typeof content === 'string') return content.length;
+  if (!Array.isArray(content)) return 0;
+  let n = 0;
+  for (const part of content) {
+    const text = part && (part as { text?: unknown }).text;
+    if (typeof text === 'string') n += text.length;
+  }
+  return n;
+}
+
 /** Extracts the task text and conversation state of a request. */
 export function extractTaskText(
-  request: ChatRequest, patterns: readonly RegExp[], limits: TaskTextLimits = DEFAULT_TASK_TEXT_LIMITS,
+  request: ChatRequest, patterns: readonly OperatorPattern[], limits: TaskTextLimits = DEFAULT_TASK_TEXT_LIMITS,
 ): TaskText {
   const messages = Array.isArray(request.messages) ? request.messages : [];
   const out: TaskText = {
-    task: '', history: '', priorTurns: 0, system: '', latestRole: null,
+    task: '', history: '', taskIndex: -1, priorTurns: 0, system: '', systemChars: 0, latestRole: null,
     pendingToolCalls: false, toolResultLast: false, agentWrapped: false,
   };
   let taskIndex = -1;
@@ -157,8 +181,10 @@ export function extractTaskText(
     budget -= text.length;
   }
   out.history = parts.reverse().join('\n');
+  out.taskIndex = taskIndex;
 
   const system = messages.find((m) => m && (m.role === 'system' || m.role === 'developer'));
   if (system) out.system = leadingText(system.content, limits.maxSystemChars);
+  for (const m of messages) if (m && (m.role === 'system' || m.role === 'developer')) out.systemChars += textLength(m.content);
   return out;
 }

@@ -7,11 +7,13 @@ import { PROBES } from './testdata/probes.ts';
 import { KeywordClassifier } from './keyword-classifier.ts';
 import { overlapThresholdFor, DEFAULT_TOOL_INTENT_SETTINGS } from './tool-intent.ts';
 import { stem } from './tool-vocab.ts';
+import { OPENCLAW_FIXTURES, sharedPresent } from './testdata/shared-dir.ts';
 
 const tool = (name: string, description: string): ToolDefinition => ({ type: 'function', function: { name, description, parameters: { type: 'object', properties: {} } } });
 const user = (content: string): ChatMessage => ({ role: 'user', content });
-const intent = new KeywordClassifier();
+const intent = new KeywordClassifier({ toolsPolicy: 'intent' });
 const present = new KeywordClassifier({ toolsPolicy: 'present' });
+const auto = new KeywordClassifier();
 
 // An agent kit like a coding agent's: generic verbs as names, long descriptions.
 const AGENT_TOOLS = [
@@ -143,16 +145,19 @@ describe('tool vocabulary helpers', () => {
   });
 });
 
-const FIXTURES = '/work/shared/fixtures/openclaw';
-describe.skipIf(!existsSync(`${FIXTURES}/agent-turn.request.json`))('tools policy on the real OpenClaw fixtures', () => {
+const FIXTURES = OPENCLAW_FIXTURES;
+describe.skipIf(!sharedPresent(`${FIXTURES}/agent-turn.request.json`, 'tool-intent.test OpenClaw fixtures'))('tools policy on the real OpenClaw fixtures', () => {
   const load = (name: string) => JSON.parse(readFileSync(`${FIXTURES}/${name}.request.json`, 'utf8')) as ChatRequest;
   it.each([
-    ['agent-turn', 'conversation', 'tools'],
-    ['gateway-agent-turn', 'conversation', 'tools'],
-    ['cron-agent-turn', 'conversation', 'tools'],
-    ['agent-tool-loop', 'tools', 'tools'],
-  ])('%s: intent → %s, present → %s', (name, withIntent, withPresent) => {
+    ['agent-turn', 'conversation', 'tools', 'conversation'],
+    ['gateway-agent-turn', 'conversation', 'tools', 'conversation'],
+    ['cron-agent-turn', 'conversation', 'tools', 'conversation'],
+    ['agent-tool-loop', 'tools', 'tools', 'conversation'],
+  ])('%s: intent → %s, present → %s, auto (an agent harness: its task decides) → %s', (name, withIntent, withPresent, withAuto) => {
     expect(intent.classify(load(name), CATEGORIES).category).toBe(withIntent);
     expect(present.classify(load(name), CATEGORIES).category).toBe(withPresent);
+    const decided = auto.classify(load(name), CATEGORIES);
+    expect(decided.category).toBe(withAuto);
+    expect(decided.reasons?.join(' ')).toMatch(/agent harness \(harness boilerplate/);
   });
 });

@@ -1,7 +1,10 @@
 // Tools policy: does a request that offers tools (or legacy functions) need them for this turn?
 //
+//   'auto'    — (default) by who is calling (agent-harness.ts): a plain function-calling request is
+//               `tools` (rule T); an agent harness's request gets its task's category, and its tools
+//               stay a capability requirement on the chain (chat-router preferCapable).
 //   'present' — the old rule: any non-empty tools/functions array makes the request `tools`.
-//   'intent'  — (default) agents send their tools with every turn, so the array alone says little.
+//   'intent'  — agents send their tools with every turn, so the array alone says little.
 //               The request is `tools` when
 //                 1. a tool loop is in progress: the latest non-boilerplate message is a tool result,
 //                    or an assistant turn whose tool calls await results;
@@ -22,7 +25,8 @@ import type { TaskText } from './task-text.ts';
 import { PREFIX_LEN, stem, vocabFor } from './tool-vocab.ts';
 import type { ToolInfo, ToolVocab } from './tool-vocab.ts';
 
-export type ToolsPolicy = 'intent' | 'present';
+export type ToolsPolicy = 'auto' | 'intent' | 'present';
+export const TOOLS_POLICIES: readonly ToolsPolicy[] = ['auto', 'intent', 'present'];
 
 /**
  * What a question word asks for, in the words tool descriptions use ("how far" → distance): a

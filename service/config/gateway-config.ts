@@ -121,8 +121,10 @@ function classifierFrom(env: Env, providers: ProviderConfig[]): ClassifierSettin
       throw new ConfigError(`ROUTER_CLASSIFIER_MODEL "${model}" names unknown provider "${target.provider}" (known: ${providers.map((p) => p.name).join(', ')})`);
     }
   }
-  const toolsPolicy = env.ROUTER_TOOLS_POLICY || 'intent';
-  if (toolsPolicy !== 'intent' && toolsPolicy !== 'present') throw new ConfigError(`ROUTER_TOOLS_POLICY must be intent or present, got "${toolsPolicy}"`);
+  const toolsPolicy = env.ROUTER_TOOLS_POLICY || 'auto';
+  if (toolsPolicy !== 'auto' && toolsPolicy !== 'intent' && toolsPolicy !== 'present') {
+    throw new ConfigError(`ROUTER_TOOLS_POLICY must be auto, intent or present, got "${toolsPolicy}"`);
+  }
   const threshold = env.ROUTER_CLASSIFIER_THRESHOLD === undefined ? 0.5 : Number(env.ROUTER_CLASSIFIER_THRESHOLD);
   if (!(threshold >= 0 && threshold <= 1)) throw new ConfigError(`ROUTER_CLASSIFIER_THRESHOLD must be between 0 and 1, got "${env.ROUTER_CLASSIFIER_THRESHOLD}"`);
   return {

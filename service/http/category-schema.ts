@@ -1,7 +1,9 @@
 // What a category must look like, over REST and in categories/*.json: zod shapes, plus the
-// checks zod cannot make alone (a pattern that compiles, a chain whose providers exist).
+// checks zod cannot make alone (a pattern that compiles and cannot freeze the process, a chain whose
+// providers exist).
 import { z } from 'zod';
 import type { CategoryDefinition } from '../classify/category.ts';
+import { compileOperatorPattern } from '../classify/operator-pattern.ts';
 
 /** `direct` is what a `provider/model` request is recorded under; a category of that name would be ambiguous. */
 const RESERVED = new Set(['direct']);
@@ -19,9 +21,10 @@ const keyword = z.union([
     .strict()
     .superRefine((rule, ctx) => {
       try {
-        new RegExp(rule.pattern, 'im');
+        compileOperatorPattern(rule.pattern, { ignoreCase: true, multiline: true });
       } catch (error) {
-        ctx.addIssue({ code: 'custom', message: `pattern does not compile: ${(error as Error).message}`, path: ['pattern'] });
+        const message = error instanceof SyntaxError ? `pattern does not compile: ${error.message}` : (error as Error).message;
+        ctx.addIssue({ code: 'custom', message, path: ['pattern'] });
       }
     }),
 ]);

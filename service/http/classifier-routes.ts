@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { ProviderRegistry } from '../providers/provider-registry.ts';
 import type { ConfigurableClassifier, ClassifierSettings } from '../classify/configurable-classifier.ts';
+import { compileOperatorPattern } from '../classify/operator-pattern.ts';
 import { chainProblem } from '../plan/target.ts';
 import type { SettingsStore } from '../store/settings-store.ts';
 import { errorResponse, invalidRequest } from './openai-error.ts';
@@ -17,7 +18,7 @@ const patchSchema = z
     model: z.string().min(3).nullable(),
     timeoutMs: z.number().int().min(50).max(60_000),
     hybridThreshold: z.number().min(0).max(1),
-    toolsPolicy: z.enum(['intent', 'present']),
+    toolsPolicy: z.enum(['auto', 'intent', 'present']),
     boilerplatePatterns: z.array(z.string().max(2000)).max(100).nullable(),
   })
   .partial()
@@ -47,9 +48,10 @@ export function classifierRoutes(deps: ClassifierRouteDeps): Hono {
     }
     for (const pattern of next.boilerplatePatterns ?? []) {
       try {
-        new RegExp(pattern, 'gm');
+        compileOperatorPattern(pattern, { ignoreCase: false, multiline: true });
       } catch (error) {
-        return errorResponse(c, invalidRequest(`boilerplatePatterns: ${(error as Error).message}`, 'boilerplatePatterns', 'invalid_value'));
+        const message = error instanceof SyntaxError ? `pattern /${pattern}/ does not compile: ${error.message}` : (error as Error).message;
+        return errorResponse(c, invalidRequest(`boilerplatePatterns: ${message}`, 'boilerplatePatterns', 'invalid_value'));
       }
     }
     const previous = deps.classifier.settings;
