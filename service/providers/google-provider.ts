@@ -22,6 +22,12 @@ import { GeminiStreamTranslator } from './google/gemini-stream-translator.ts';
 import { mapGoogleHttpError } from './google/map-google-error.ts';
 import { geminiModelPath } from './google/gemini-model-id.ts';
 import { UndeliverableAnswerError } from './answer-shape.ts';
+import { routeGeminiRequests } from './google/gemini-fetch.ts';
+import { createPooledFetch } from './pooled-fetch.ts';
+import { DEFAULT_UPSTREAM_LIMITS, type UpstreamLimits } from './openai/upstream-limits.ts';
+
+/** Where @google/generative-ai sends requests when no base URL is configured. */
+const GEMINI_DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.com';
 
 export class GoogleProvider implements ChatProvider {
   readonly type = 'google' as const;
@@ -30,12 +36,14 @@ export class GoogleProvider implements ChatProvider {
   readonly #requestOptions: RequestOptions;
   readonly #requestDefaults: GeminiRequestOptions;
 
-  constructor(config: ProviderConfig) {
+  constructor(config: ProviderConfig, limits: UpstreamLimits = DEFAULT_UPSTREAM_LIMITS) {
     this.name = config.name;
     this.#client = new GoogleGenerativeAI(config.apiKey ?? '');
     // This SDK takes no fetch and has no retries of its own; it calls the global fetch once,
     // and deadlines are the router's, passed in as the call's signal (no SDK timeout).
     this.#requestOptions = { ...splitBaseURL(config.baseURL, config.options.apiVersion), customHeaders: config.headers };
+    // ...so its requests are routed to the bounded pooled fetch by URL (see gemini-fetch.ts).
+    routeGeminiRequests(`${this.#requestOptions.baseUrl ?? GEMINI_DEFAULT_BASE_URL}/`, createPooledFetch({ provider: config.name, ...limits, maxStreamBytes: limits.maxAnswerBytes }));
     this.#requestDefaults = { includeThoughts: config.options.includeThoughts === true };
   }
 

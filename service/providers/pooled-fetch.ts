@@ -13,6 +13,8 @@ export interface PooledFetchOptions extends Partial<UpstreamLimits> {
   /** Names the provider in the errors the limits raise. */
   provider?: string;
   dispatcher?: Dispatcher;
+  /** A cap on a whole stream, for a client that keeps every event it reads (the Gemini SDK). */
+  maxStreamBytes?: number;
 }
 
 /**
@@ -45,8 +47,11 @@ export function createPooledFetch(options: PooledFetchOptions = {}): FetchLike {
     // Event streams are handed on as they arrive; anything else is read whole, which spares a
     // Node-to-web stream bridge for every plain JSON answer.
     const streaming = String(res.headers['content-type'] ?? '').includes('text/event-stream') || String(res.headers['content-type'] ?? '').includes('ndjson');
-    const body = streaming
-      ? (Readable.toWeb(res.body) as ReadableStream<Uint8Array>).pipeThrough(lineLengthGuard(maxLineBytes, provider))
+    const lines = streaming ? (Readable.toWeb(res.body) as ReadableStream<Uint8Array>).pipeThrough(lineLengthGuard(maxLineBytes, provider)) : undefined;
+    const body = lines
+      ? options.maxStreamBytes
+        ? lines.pipeThrough(totalLengthGuard(options.maxStreamBytes, provider))
+        : lines
       : await readBounded(res.body, maxBodyBytes, provider, Number(res.headers['content-length']));
     return new Response(body as BodyInit, { status: res.statusCode, headers });
   };
@@ -86,6 +91,20 @@ export function lineLengthGuard(max: number, provider: string): TransformStream<
         controller.error(
           new ProviderError({ provider, kind: 'invalid-response', retryable: true, code: 'upstream_line_too_long', message: `the upstream stream sent a line longer than ${max} bytes (ROUTER_MAX_EVENT_KB)` }),
         );
+        return;
+      }
+      controller.enqueue(chunk);
+    },
+  });
+}
+
+export function totalLengthGuard(max: number, provider: string): TransformStream<Uint8Array, Uint8Array> {
+  let total = 0;
+  return new TransformStream({
+    transform(chunk, controller) {
+      total += chunk.byteLength;
+      if (total > max) {
+        controller.error(new ProviderError({ provider, kind: 'invalid-response', retryable: true, code: 'upstream_stream_too_large', message: `the upstream stream passed ${max} bytes (ROUTER_MAX_UPSTREAM_MB)` }));
         return;
       }
       controller.enqueue(chunk);

@@ -14,7 +14,7 @@ export type ProviderFactory = (config: ProviderConfig, limits: UpstreamLimits) =
 
 const FACTORIES: Partial<Record<ProviderType, ProviderFactory>> = {
   openai: (config, limits) => new OpenAIChatProvider(config, limits),
-  google: (config) => new GoogleProvider(config),
+  google: (config, limits) => new GoogleProvider(config, limits),
   anthropic: (config, limits) => new AnthropicProvider(config, createPooledFetch({ provider: config.name, ...limits })),
   ollama: (config, limits) => new OllamaProvider(config, createPooledFetch({ provider: config.name, ...limits })),
 };
