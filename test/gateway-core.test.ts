@@ -69,6 +69,21 @@ describe('chat completions through the gateway', () => {
     expect(sent.metadata).toEqual({ team: 'agents' });
   });
 
+  it('sends an OpenAI-family target the client’s own bytes with only the model and stream fields replaced', async () => {
+    const sent = '{ "messages" : [ {"role":"user","content":"Hi \\u00e9 \\"there\\" {[]}"} ],\n  "model": "router/conversation", "x_custom": {"keep": [1, 2.50, "as sent"]}, "temperature": 0.70 }';
+    for (const stream of [false, true]) {
+      const body = stream ? sent.replace('"temperature"', '"stream": true, "temperature"') : sent;
+      const before = upstream.requests.length;
+      const res = await fetch(`${gw.baseURL}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      await res.text();
+      const raw = upstream.requests[before].raw;
+      const expected = stream
+        ? body.replace('"router/conversation"', '"text"').replace('"stream": true', '"stream": true').replace(/ }$/, ',"stream_options":{"include_usage":true} }')
+        : body.replace('"router/conversation"', '"text"').replace(/ }$/, ',"stream":false }');
+      expect(raw).toBe(expected);
+    }
+  });
+
   it('streams SSE chunks with the usage chunk when include_usage is set', async () => {
     const { data: stream, response } = await client.chat.completions
       .create({ model: 'router/conversation', messages: [{ role: 'user', content: 'hi' }], stream: true, stream_options: { include_usage: true } })

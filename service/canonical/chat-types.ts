@@ -1,5 +1,6 @@
 // Canonical request/response shapes: OpenAI Chat Completions. Every layer speaks these;
 // providers translate to and from their own wire formats at the edge.
+import type { JsonTextScan } from './json-text.ts';
 
 export type Role = 'system' | 'developer' | 'user' | 'assistant' | 'tool' | 'function';
 
@@ -175,4 +176,22 @@ export function dropRawJson(value: object): void {
 /** The JSON text of an answer or chunk: the upstream's own when it passed through unchanged. */
 export function answerJson(value: object): string {
   return rawJsonOf(value) ?? JSON.stringify(value);
+}
+
+/** The client's own JSON text of a request, with its scan, so an OpenAI-family target can get the client's bytes with only `model` (and stream fields) replaced. */
+export interface RequestText {
+  text: string;
+  scan: JsonTextScan;
+}
+
+const REQUEST_TEXT: unique symbol = Symbol('requestText');
+
+export function withRequestText<T>(value: T, text: RequestText): T {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) (value as { [REQUEST_TEXT]?: RequestText })[REQUEST_TEXT] = text;
+  return value;
+}
+
+/** The request's original text; undefined for a request built by the gateway (another dialect's translation). */
+export function requestTextOf(request: ChatRequest): RequestText | undefined {
+  return (request as { [REQUEST_TEXT]?: RequestText })[REQUEST_TEXT];
 }

@@ -1,7 +1,11 @@
 // Reads a JSON body within the size limit; anything unreadable is the client's mistake (4xx).
 import type { Context } from 'hono';
 import { HttpError, invalidRequest } from './openai-error.ts';
-import { MAX_REQUEST_DEPTH, nestsDeeperThan } from './json-depth.ts';
+import { scanJsonText } from '../canonical/json-text.ts';
+import { withRequestText } from '../canonical/chat-types.ts';
+
+/** Real requests (messages, content parts, tool schemas) stay far below this. */
+export const MAX_REQUEST_DEPTH = 100;
 
 export async function readJsonBody(c: Context, maxBytes: number): Promise<unknown> {
   refuseNonJson(c);
@@ -18,16 +22,19 @@ export async function readJsonBody(c: Context, maxBytes: number): Promise<unknow
     throw new HttpError(499, 'invalid_request_error', 'the client closed the connection before the request body was complete', null, 'client_closed');
   }
   if (text.trim() === '') throw invalidRequest('the request body is empty; send a JSON object', null, 'missing_body');
+  // One pass over the text: its depth (a body nested past the limit would overflow the stack when
+  // serialised) and its top-level members (so it can go upstream as sent; see json-text.ts).
+  const scan = scanJsonText(text, MAX_REQUEST_DEPTH);
+  if (scan.depth > MAX_REQUEST_DEPTH) {
+    throw invalidRequest(`the request body nests deeper than ${MAX_REQUEST_DEPTH} levels`, null, 'too_deeply_nested');
+  }
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch (error) {
     throw invalidRequest(`the request body is not valid JSON: ${(error as Error).message}`, null, 'invalid_json');
   }
-  if (nestsDeeperThan(body, MAX_REQUEST_DEPTH)) {
-    throw invalidRequest(`the request body nests deeper than ${MAX_REQUEST_DEPTH} levels`, null, 'too_deeply_nested');
-  }
-  return body;
+  return withRequestText(body, { text, scan });
 }
 
 async function readLimitedNode(incoming: AsyncIterable<Buffer>, maxBytes: number): Promise<string> {

@@ -9,6 +9,8 @@ export interface ReceivedRequest {
   path: string;
   headers: IncomingMessage['headers'];
   body: Record<string, any>;
+  /** The body's bytes as received. */
+  raw: string;
 }
 
 export interface FakeUpstream {
@@ -53,8 +55,9 @@ export async function startFakeOpenAI(options: { pathPrefix?: string } = {}): Pr
     if (req.method !== 'POST' || req.url !== `${prefix}/chat/completions`) {
       return sendError(res, 404, 'invalid_request_error', `Unknown request URL: ${req.method} ${req.url}`, 'unknown_url');
     }
-    const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-    requests.push({ path: req.url, headers: req.headers, body });
+    const raw = Buffer.concat(chunks).toString('utf8');
+    const body = JSON.parse(raw);
+    requests.push({ path: req.url, headers: req.headers, body, raw });
     await respond(body, res);
   });
   server.keepAliveTimeout = 5000;

@@ -4,7 +4,8 @@
 // come back as the upstream's own bytes, checked but not rewritten.
 import { Agent, request, type Dispatcher } from 'undici';
 import type { Readable } from 'node:stream';
-import { withRawJson, type ChatCompletion, type ChatCompletionChunk, type ChatRequest } from '../../canonical/chat-types.ts';
+import { requestTextOf, withRawJson, type ChatCompletion, type ChatCompletionChunk, type ChatRequest } from '../../canonical/chat-types.ts';
+import { spliceMembers } from '../../canonical/json-text.ts';
 import type { ProviderConfig } from '../../config/gateway-config.ts';
 import type { ChatProvider, ProviderCall } from '../chat-provider.ts';
 import { ProviderError } from '../provider-error.ts';
@@ -34,7 +35,7 @@ export class OpenAIChatProvider implements ChatProvider {
   }
 
   async complete({ model, request: body, signal }: ProviderCall): Promise<ChatCompletion> {
-    const res = await this.#post(JSON.stringify({ ...body, model, stream: false }), signal);
+    const res = await this.#post(toPlainBody(body, model), signal);
     let text: string;
     try {
       text = await readCapped(res.body, this.#limits.maxAnswerBytes);
@@ -107,9 +108,19 @@ export class OpenAIChatProvider implements ChatProvider {
   }
 }
 
+/** The client's own bytes with only the model (and `stream`) replaced, when it sent them; else serialised once. */
+export function toPlainBody(request: ChatRequest, model: string): string {
+  const original = requestTextOf(request);
+  const edits = { model: JSON.stringify(model), stream: 'false' };
+  return (original && spliceMembers(original.text, original.scan, edits)) || JSON.stringify({ ...request, model, stream: false });
+}
+
 /** Usage is always requested upstream so every streamed request can be costed; the SSE writer strips it for clients that did not ask. */
 export function toStreamBody(request: ChatRequest, model: string): string {
-  return JSON.stringify({ ...request, model, stream: true, stream_options: { ...(request.stream_options ?? {}), include_usage: true } });
+  const streamOptions = { ...(request.stream_options ?? {}), include_usage: true };
+  const original = requestTextOf(request);
+  const edits = { model: JSON.stringify(model), stream: 'true', stream_options: JSON.stringify(streamOptions) };
+  return (original && spliceMembers(original.text, original.scan, edits)) || JSON.stringify({ ...request, model, stream: true, stream_options: streamOptions });
 }
 
 function parseAnswer(provider: string, text: string): unknown {
