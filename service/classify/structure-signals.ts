@@ -3,7 +3,7 @@
 // choices, quantitative questions over given numbers), and dialogue shape (length, turn history).
 // Every regex here is compiled once at module load and run on the bounded task text only.
 import {
-  cjkChars, hasCjk, deduction, fermiEstimate, riddle, systemTask, zhComparisons, zhProgramming, zhQuantitative, zhSystemTask,
+  cjkChars, codeObjectWithLanguage, hasCjk, deduction, fermiEstimate, languageConstruct, riddle, zhProgrammingAnchors, systemTask, zhComparisons, zhProgramming, zhQuantitative, zhSystemTask,
 } from './task-shape.ts';
 
 export interface StructureSignals {
@@ -34,6 +34,12 @@ export interface StructureSignals {
   systemTask: boolean;
   /** A programming anchor in Chinese text (代码, 程序, 脚本…), which the word index cannot see. */
   zhProgramming: boolean;
+  /** Distinct Chinese programming anchors (代码 and 报错 say more than either). */
+  zhAnchors: number;
+  /** A piece of code to write named with a programming language, in another European language. */
+  codeObjectWithLanguage: boolean;
+  /** A named part of a programming language ("the yield keyword"). */
+  construct: boolean;
   /** A riddle, a Fermi estimate, or a deduction question over premises ("who is lying?"). */
   riddle: boolean;
   estimate: boolean;
@@ -194,6 +200,9 @@ export function structureSignals(task: string, tokens: readonly string[], priorT
     numbers: 0, mathOps: 0, answerChoices: false, quantQuestion: false, question: false, relations: 0, equation: false, comparisons: 0,
     systemTask: systemTask(tokens) || zhSystemTask(task),
     zhProgramming: zhProgramming(task),
+    zhAnchors: zhProgrammingAnchors(task),
+    codeObjectWithLanguage: codeObjectWithLanguage(task),
+    construct: languageConstruct(task),
     riddle: false, estimate: false, deduction: false,
     priorTurns,
   };
@@ -237,7 +246,9 @@ export function structureScores(s: StructureSignals): StructureScores {
   if (s.errorOutput) add('code', 1.5 + s.errorOutput * 0.5, `error output×${s.errorOutput}`);
   // A shell or system task in plain words, no language named (C1); a Chinese programming anchor.
   if (s.systemTask) add('code', 2.5, 'system task in plain words');
-  if (s.zhProgramming) add('code', 2.5, 'programming anchor (zh)');
+  if (s.zhProgramming) add('code', 2.5 + Math.min(Math.max(s.zhAnchors - 1, 0), 2) * 0.5, `programming anchor (zh)${s.zhAnchors > 1 ? `×${s.zhAnchors}` : ''}`);
+  if (s.codeObjectWithLanguage) add('code', 2, 'a piece of code named with its language');
+  if (s.construct) add('code', 2, 'a named language construct');
   const codeShaped = s.fence || s.codeLines >= 2;
   // Reasoning: given numbers with a quantitative question, arithmetic and notation, answer choices.
   // Numbers inside code do not count: code wins over reasoning (rule C4).
@@ -253,7 +264,8 @@ export function structureScores(s: StructureSignals): StructureScores {
     // An equation with an unknown is there to be solved (R1), however short the request.
     if (s.equation) add('reasoning', 2, 'equation in an unknown');
     // Two or more comparisons and a question: deduction over given premises (R4).
-    if (s.comparisons >= 2 && s.question) add('reasoning', 1.5 + Math.min(s.comparisons - 2, 2) * 0.5, `ordering premises×${s.comparisons}`);
+    // As strong as a riddle: the premises are given, the question asks for what follows from them.
+    if (s.comparisons >= 2 && s.question) add('reasoning', 2.5 + Math.min(s.comparisons - 2, 2) * 0.5, `ordering premises×${s.comparisons}`);
     // Reasoning with no digits and no maths words: riddles, Fermi estimates, deduction questions.
     if (s.riddle) add('reasoning', 2.5, 'riddle');
     if (s.estimate) add('reasoning', 2.5, 'estimate (Fermi question)');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { tokenize } from './keyword-rules.ts';
 import {
   closingInstruction, deduction, fermiEstimate, implementationAsked, isOnlyPleasantry, riddle, systemTask, withoutPleasantries,
-  zhComparisons, zhProgramming, zhQuantitative, zhSystemTask,
+  zhComparisons, zhProgramming, zhProgrammingAnchors, zhQuantitative, zhSystemTask, languageConstruct, codeObjectWithLanguage,
 } from './task-shape.ts';
 
 describe('task shapes', () => {
@@ -42,5 +42,23 @@ describe('task shapes', () => {
     expect(implementationAsked('A loyalty program gives 5 points per dollar.')).toBe(false);
     expect(closingInstruction('short text')).toBeNull();
     expect(closingInstruction(`${'Once upon a time. '.repeat(80)}\n\nWho did it?`)).toBe('Who did it?');
+  });
+
+  it('reads a request for code in Chinese by what is to be written, not by the maths sense of 函数', () => {
+    expect(zhProgramming('写一个函数，判断一个字符串是不是回文')).toBe(true);
+    expect(zhProgramming('已知函数 f(x)=2x+1，求 f(3) 的值')).toBe(false);
+    expect(zhProgrammingAnchors('这段代码为什么会报错')).toBe(2);
+    expect(zhQuantitative('两管同时开需要多久？')).toBe(true);
+  });
+
+  it('knows a named part of a programming language, and code named with its language in other languages', () => {
+    expect(languageConstruct('What does the yield keyword do?')).toBe(true);
+    expect(languageConstruct('When should I use the spread operator?')).toBe(true);
+    expect(languageConstruct('Can you send me the bank statement?')).toBe(false);
+    expect(codeObjectWithLanguage('Escribe una función en Python que invierta una lista')).toBe(true);
+    expect(codeObjectWithLanguage('Schreib ein Skript in Bash, das alte Logs löscht')).toBe(true);
+    expect(codeObjectWithLanguage('Une fonction JavaScript qui trie un tableau')).toBe(true);
+    expect(codeObjectWithLanguage('La función de la familia en la sociedad')).toBe(false);
+    expect(codeObjectWithLanguage('I speak Java and Go fluently, which is rare')).toBe(false);
   });
 });

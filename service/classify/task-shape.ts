@@ -65,13 +65,43 @@ export function systemTask(tokens: readonly string[]): boolean {
 const ZH_SYSTEM_RE =
   /^(?:请|帮我|帮忙|如何|怎么|怎样|我想|我要|能否|可以)?\s*(?:列出|显示|查看|打印|查找|搜索|统计|创建|新建|删除|复制|移动|重命名|压缩|解压|下载|上传|安装|卸载|更新|升级|杀死|终止|启动|停止|重启|检查|转换|挂载|卸载|监视|监控|排序|替换|克隆|合并|提交|修改|设置|运行|执行|备份|同步|格式化|清理|清空)[^。？！\n]{0,40}?(?:文件|目录|文件夹|进程|软件包|包|分支|仓库|提交|磁盘|分区|端口|容器|镜像|日志|服务|文件系统|权限|环境变量|内核|内存|用户|终端|命令行|归档|压缩包|扩展名|哈希|配置)/u;
 /** Programming anchors in Chinese (a function 函数 is maths too, so it is not one). */
-const ZH_CODE_RE = /代码|程序|编程|脚本|算法|报错|编译|调试|数据库|正则表达式|源码|源代码|接口|命令行|终端命令|shell|bash|SQL|Python|Java(?:Script)?|C\+\+/iu;
+const ZH_CODE_RE = /代码|程序|编程|脚本|算法|报错|编译|调试|数据库|正则表达式|源码|源代码|接口|命令行|终端命令|字符串|数组|链表|哈希表|二叉树|递归|变量|数据结构|时间复杂度|空间复杂度|shell|bash|SQL|Python|Java(?:Script)?|C\+\+/iu;
+/** Asking for a function, class or program to be written ("写一个函数"): in maths a function is given or found (已知函数, 求函数), never written. */
+const ZH_WRITE_CODE_RE = /(?:写|编写|实现|设计)(?:一个|一段|个)?(?:[\p{Script=Han}]{0,6}的)?(?:函数|方法|类|程序|代码|脚本|接口)/u;
 
 export function zhSystemTask(task: string): boolean {
   return ZH_SYSTEM_RE.test(task.trim());
 }
 export function zhProgramming(task: string): boolean {
-  return hasCjk(task) && ZH_CODE_RE.test(task);
+  return hasCjk(task) && (ZH_CODE_RE.test(task) || ZH_WRITE_CODE_RE.test(task));
+}
+const ZH_CODE_ALL_RE = new RegExp(ZH_CODE_RE.source, 'giu');
+/** How many distinct Chinese programming anchors the text holds (two say more than one). */
+export function zhProgrammingAnchors(task: string): number {
+  if (!hasCjk(task)) return 0;
+  return new Set((task.match(ZH_CODE_ALL_RE) ?? []).map((m) => m.toLowerCase())).size + (ZH_WRITE_CODE_RE.test(task) ? 1 : 0);
+}
+
+// --- A programming language named with a piece of code to write, in other languages (C1) -------------------
+// "una función en Python", "ein Skript in Bash", "une fonction JavaScript": the noun for a piece of
+// code in the European languages, next to a language's name.
+const CODE_OBJECT_WORDS = String.raw`funci[oó]n|funciones|fonction|fonctions|funktion|funktionen|funzione|funzioni|fun[cç][aã]o|fun[cç][oõ]es|script|skript|programa|programme|programm|programma|c[oó]digo|codice|klasse|clase|classe|m[eé]todo|m[eé]thode|methode|algoritmo|algorithme|algorithmus|consulta|requête|abfrage`;
+const LANGUAGE_NAMES = String.raw`python|java|javascript|typescript|c\+\+|c#|rust|golang|go|kotlin|swift|ruby|php|perl|scala|haskell|bash|powershell|sql|r|matlab|lua|dart`;
+const CODE_OBJECT_WITH_LANGUAGE_RE = new RegExp(
+  String.raw`\b(?:${CODE_OBJECT_WORDS})\b[^.?!\n]{0,40}?(?<![\w+#])(?:${LANGUAGE_NAMES})(?![\w+#])|(?<![\w+#])(?:${LANGUAGE_NAMES})(?![\w+#])[^.?!\n]{0,20}?\b(?:${CODE_OBJECT_WORDS})\b`,
+  'iu',
+);
+export function codeObjectWithLanguage(task: string): boolean {
+  return CODE_OBJECT_WITH_LANGUAGE_RE.test(task);
+}
+
+// --- A named language construct (C2) ----------------------------------------------------------------------
+// "the yield keyword", "the spread operator", "a Python decorator": nouns that name a part of a
+// programming language, not a topic word. ("statement" and "method" are left out: bank statements,
+// the scientific method.)
+const CONSTRUCT_RE = /\b(?:the|a|an|this|that)\s+[`'"]?[\w$@#.*?:!-]{1,24}[`'"]?\s+(?:keyword|operator|decorator|directive|annotation|macro|pragma|lambda|closure|generator|coroutine|destructor|constructor|getter|setter|enum|struct|typedef|namespace)s?\b/i;
+export function languageConstruct(task: string): boolean {
+  return CONSTRUCT_RE.test(task);
 }
 
 // --- Reasoning without digits (R4, R5) ------------------------------------------------------------------
@@ -102,7 +132,7 @@ export function zhComparisons(task: string): number {
 }
 
 // Chinese quantitative questions: 多少 (how many/much), 几个 (how many), 求/计算 (find/compute)…
-const ZH_QUANT_RE = /多少|几(?:个|只|天|年|岁|次|人|本|辆|元|米|分钟|小时|倍|种)|求(?:出|得|解)?|计算|算出|等于|一共|总共|平均|概率|百分之|比例|至少|最多|最少|共有|余数|面积|周长|体积|速度|解方程/u;
+const ZH_QUANT_RE = /多少|多久|多长时间|多远|多大|多重|几点|几(?:个|只|天|年|岁|次|人|本|辆|元|米|分钟|小时|倍|种)|求(?:出|得|解)?|计算|算出|等于|一共|总共|平均|概率|百分之|比例|至少|最多|最少|共有|余数|面积|周长|体积|速度|解方程/u;
 export function zhQuantitative(task: string): boolean {
   return hasCjk(task) && ZH_QUANT_RE.test(task);
 }
