@@ -68,3 +68,26 @@ describe('equations and ordering premises', () => {
     expect(structureScores(remark).reasoning).toBe(0);
   });
 });
+
+describe('questions after premises', () => {
+  it('reads a question put after premises that carry quantities as reasoning, in other languages too', () => {
+    const boxes = signals('There are 3 boxes, one with apples, one with oranges, one with both. All labels are wrong. You may take one fruit from one box. How do you relabel them?');
+    expect(boxes.premisedQuestion).toBe(true);
+    expect(structureScores(boxes).reasoning).toBeGreaterThanOrEqual(2);
+    expect(signals('Wenn 3 Arbeiter 12 Tage brauchen, wie lange brauchen 4 Arbeiter?').quantQuestion).toBe(true);
+    expect(signals('Combien de temps faut-il pour parcourir 120 km à 60 km/h ?').quantQuestion).toBe(true);
+  });
+
+  it('leaves advice and how-to questions about one’s own life to conversation', () => {
+    for (const text of [
+      'I bought 2 tickets for Friday. The show starts at 8. What should I wear?',
+      'Our team has 5 people. We meet twice a week. How do you keep meetings short?',
+      'I have two kids and one dog. We live in a flat. Where can we go on holiday?',
+    ]) {
+      const s = signals(text);
+      expect(s.adviceQuestion, text).toBe(true);
+      expect(structureScores(s).reasoning, text).toBe(0);
+    }
+  });
+});
+

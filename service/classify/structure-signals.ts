@@ -40,6 +40,10 @@ export interface StructureSignals {
   codeObjectWithLanguage: boolean;
   /** A named part of a programming language ("the yield keyword"). */
   construct: boolean;
+  /** A question after premises that carry quantities. */
+  premisedQuestion: boolean;
+  /** The closing question asks for advice or a how-to. */
+  adviceQuestion: boolean;
   /** A riddle, a Fermi estimate, or a deduction question over premises ("who is lying?"). */
   riddle: boolean;
   estimate: boolean;
@@ -137,8 +141,11 @@ const QUANT_RE = new RegExp(
     String.raw`\bwhat (?:percent|fraction|portion)\b`,
     String.raw`\bat what (?:time|speed|rate|price|age|height|distance)\b`,
     String.raw`\bwhat time (?:will|does|did|would|should)\b`,
+    String.raw`\bexpected (?:number|value|count)\b`,
+    // The same interrogatives of quantity in the other common European languages.
+    String.raw`\bcu[aá]nt[oa]s?\b|\ba qu[eé] hora\b|\bcombien\b|\b[aà] quelle heure\b|\bwie (?:viele?|lange|weit|alt|hoch|schnell|oft|schwer|gro[sß])\b|\bquant[oiea]\b|\bquant[oa]s\b`,
   ].join('|'),
-  'i',
+  'iu',
 );
 // A term in a single-letter unknown (3x, 2y², x^2, 4*n, x + 3) on the left of "=" and a number on the right.
 const EQUATION_RE = /(?:\d\s*\*?\s*[a-z](?![a-z])|\b[a-z]\s*(?:\^|\*\*|²|³)|\b[a-z]\s*[-+*/]\s*\d)[^=\n]{0,40}=\s*-?\d/i;
@@ -169,11 +176,48 @@ function relations(text: string, tokens: readonly string[], cap: number): number
   return Math.min(n, cap);
 }
 
+/** "one" counts as a quantity only among premises (it is everywhere in plain talk). */
+function oneCount(tokens: readonly string[]): number {
+  let n = 0;
+  for (const t of tokens) if (t === 'one') n++;
+  return Math.min(n, 3);
+}
+
 const NUMBER_WORDS = new Set([
   'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'fifteen',
   'twenty', 'thirty', 'forty', 'fifty', 'hundred', 'thousand', 'million', 'twice', 'thrice', 'half',
-  'third', 'quarter', 'dozen', 'double', 'triple',
+  'third', 'quarter', 'dozen', 'double', 'triple', 'first', 'second', 'fourth', 'fifth',
 ]);
+
+// A question put after premises that carry quantities ("There are 3 boxes… All labels are wrong… How
+// do you relabel them?", "Mary's father has five daughters… What is the fifth one called?"): the answer
+// follows from what was given (R1, R4). Advice and how-to questions about one's own life are not.
+const SENTENCE_END_RE = /[.!;:](?:\s|$)|[。！；]/g;
+const ADVICE_RE = /\b(?:should|recommend\w*|suggest\w*|advice|advise|tips?|ideas?|best|good|favou?rite|opinion|think|feel|like|love|prefer)\b|\b(?:can|could|shall|would|do|should) (?:i|we)\b|\bwhat (?:do|would) you\b|\bany\b/i;
+const HOW_TO_RE = /\bhow (?:do|can|could|would|should|does) (?:you|one|they|he|she|it)\b/i;
+const LOGICAL_CONSTRAINT_RE = /\b(?:all|only|exactly|none|neither|either|always|never|wrong|lies?|lying|truth|true|false|mislabell?ed)\b/i;
+/** The closing question asks for advice or a how-to ("what should I wear?", "how do you keep meetings short?"). */
+function adviceQuestion(task: string): boolean {
+  const q = task.lastIndexOf('?');
+  if (q < 0) return false;
+  const lastBreak = Math.max(task.lastIndexOf('.', q), task.lastIndexOf('!', q), task.lastIndexOf(':', q), task.lastIndexOf('\n', q));
+  const question = task.slice(lastBreak + 1, q);
+  return ADVICE_RE.test(question) || (HOW_TO_RE.test(question) && !LOGICAL_CONSTRAINT_RE.test(task.slice(0, Math.max(lastBreak, 0))));
+}
+
+function premisedQuestion(task: string, numbers: number): boolean {
+  if (numbers < 2) return false;
+  const q = task.lastIndexOf('?');
+  if (q < 0 || task.length - q > 3) return false;
+  const lastBreak = Math.max(task.lastIndexOf('.', q), task.lastIndexOf('!', q), task.lastIndexOf(':', q), task.lastIndexOf('\n', q));
+  if (lastBreak < 0) return false;
+  const question = task.slice(lastBreak + 1, q);
+  if (ADVICE_RE.test(question)) return false;
+  // "How do you …?" is a how-to, unless the premises set the constraints of a puzzle.
+  if (HOW_TO_RE.test(question) && !LOGICAL_CONSTRAINT_RE.test(task.slice(0, lastBreak))) return false;
+  SENTENCE_END_RE.lastIndex = 0;
+  return count(SENTENCE_END_RE, task.slice(0, lastBreak + 1), 3) >= 1 && lastBreak > 20;
+}
 
 /** Matches of a global regex, up to cap; test() advances lastIndex without allocating a match. */
 function count(re: RegExp, text: string, cap = CAP): number {
@@ -203,7 +247,7 @@ export function structureSignals(task: string, tokens: readonly string[], priorT
     zhAnchors: zhProgrammingAnchors(task),
     codeObjectWithLanguage: codeObjectWithLanguage(task),
     construct: languageConstruct(task),
-    riddle: false, estimate: false, deduction: false,
+    riddle: false, estimate: false, deduction: false, premisedQuestion: false, adviceQuestion: false,
     priorTurns,
   };
   // Code-shaped text is code whatever numbers it holds (rule C4): the math signals are not computed.
@@ -221,6 +265,8 @@ export function structureSignals(task: string, tokens: readonly string[], priorT
   signals.relations = relations(task, tokens, 4);
   signals.equation = EQUATION_RE.test(task);
   signals.comparisons = count(COMPARISON_RE, task, 4) + zhComparisons(task);
+  signals.premisedQuestion = premisedQuestion(task, signals.numbers + oneCount(tokens));
+  signals.adviceQuestion = adviceQuestion(task);
   return signals;
 }
 
@@ -255,7 +301,7 @@ export function structureScores(s: StructureSignals): StructureScores {
   if (!codeShaped) {
     if (s.quantQuestion && s.numbers >= 2) add('reasoning', 2.5, 'quantitative question over given numbers');
     else if (s.quantQuestion && s.numbers === 1) add('reasoning', 0.75, 'quantitative question');
-    if (s.relations && s.numbers >= 2 && (s.question || s.quantQuestion)) {
+    if (s.relations && s.numbers >= 2 && (s.quantQuestion || (s.question && !s.adviceQuestion))) {
       add('reasoning', 1 + Math.min(s.relations, 3) * 0.25, `word problem (arithmetic relations×${s.relations})`);
     }
     if (s.numbers >= 3) add('reasoning', Math.min(s.numbers - 2, 4) * 0.3, `numbers×${s.numbers}`);
@@ -270,6 +316,7 @@ export function structureScores(s: StructureSignals): StructureScores {
     if (s.riddle) add('reasoning', 2.5, 'riddle');
     if (s.estimate) add('reasoning', 2.5, 'estimate (Fermi question)');
     if (s.deduction) add('reasoning', 2.5, 'deduction question over premises');
+    if (s.premisedQuestion && !s.quantQuestion) add('reasoning', 2, 'a question after premises with quantities');
   }
   // Conversation: very short turns and turns of an ongoing dialogue lean to conversation.
   if (s.words > 0 && s.words <= 4 && !s.codeTokens && !s.numbers) add('conversation', 0.5, 'short turn');
