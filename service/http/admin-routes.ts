@@ -13,6 +13,7 @@ import { breakerRoutes } from './breaker-routes.ts';
 import { configRoutes } from './config-routes.ts';
 import { metricsRoutes } from './metrics-routes.ts';
 import type { PrometheusMetrics } from './prometheus-metrics.ts';
+import type { RequestLogStatus } from './request-log-prometheus.ts';
 import { providerRoutes } from './provider-routes.ts';
 
 export interface AdminDeps {
@@ -26,6 +27,8 @@ export interface AdminDeps {
   prices: PriceTable;
   metrics: (windowMs: number | null) => MetricsSummary;
   prometheus: PrometheusMetrics;
+  /** The request log's health (shown in /metrics) and the count of requests refused for their client key. */
+  requestLog: { status: () => RequestLogStatus; countUnauthenticated: () => void };
   /** The running classifier, for its settings in GET /config (they are changed over /config/classifier). */
   classifier?: { readonly settings: unknown };
 }
