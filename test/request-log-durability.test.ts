@@ -86,7 +86,7 @@ describe('request log durability', () => {
   it('records answers whose usage token counts are objects, booleans or arrays, with the rest of their batch, and stays up', async () => {
     const gw = await startGatewayProcess(envFor('odd.db'));
     try {
-      const ids = [];
+      const ids: string[] = [];
       for (const model of ['good', 'object', 'good', 'boolean', 'array', 'good']) ids.push(await chat(gw.url, `odd/${model}`));
       // Let the flush run, then prove the process is still serving.
       await eventually(async () => ids.every((id) => storedIds('odd.db').has(id)));
@@ -107,7 +107,7 @@ describe('request log durability', () => {
     const holder = new Database(path.join(dir, 'locked.db'));
     try {
       holder.exec('BEGIN IMMEDIATE');
-      const ids = [];
+      const ids: string[] = [];
       for (let i = 0; i < 5; i++) ids.push(await chat(gw.url));
       await eventually(async () => (await (await admin(gw, '/metrics')).json()).request_log.write_failures >= 1);
       expect((await fetch(`${gw.url}/health`)).status).toBe(200);
