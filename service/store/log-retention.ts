@@ -10,6 +10,8 @@ export interface RetentionOptions {
   maxRows: number;
   /** Between passes when there is nothing left to delete. */
   intervalMs?: number;
+  /** Before the first pass, so a log that grew past its bounds while the gateway was down is pruned soon after start. */
+  firstPassMs?: number;
   /** Rows deleted per statement. */
   batchRows?: number;
 }
@@ -38,7 +40,7 @@ export class LogRetention {
 
   constructor(db: Db, options: RetentionOptions) {
     this.#db = db;
-    this.#options = { intervalMs: 60_000, batchRows: 1000, ...options };
+    this.#options = { intervalMs: 60_000, firstPassMs: 1000, batchRows: 1000, ...options };
     this.#byAge = db.prepare('DELETE FROM requests WHERE rowid IN (SELECT rowid FROM requests WHERE ts < ? ORDER BY ts LIMIT ?)');
     // Rowids only grow, so the newest maxRows rows are the top maxRows rowids.
     this.#highest = db.prepare('SELECT MAX(rowid) AS hi FROM requests');
@@ -49,7 +51,7 @@ export class LogRetention {
   }
 
   start(): void {
-    this.#schedule(this.#options.intervalMs);
+    this.#schedule(this.#options.firstPassMs);
   }
 
   stop(): void {

@@ -39,7 +39,7 @@ describe('RequestLog', () => {
   it('writes odd token counts as null alongside the good rows of the same batch', () => {
     const log = new RequestLog(db, { flushDelayMs: 60_000 });
     log.add(record('good-1'));
-    log.add(record('object', { promptTokens: { total: 3 }, completionTokens: [1], cachedTokens: true }));
+    log.add(record('object', { promptTokens: { total: 3 }, completionTokens: [1], cachedTokens: true, costSource: {}, costUsd: '1' }));
     log.add(record('good-2'));
     expect(log.flush()).toBe(3);
     expect(ids()).toEqual(['good-1', 'good-2', 'object']);

@@ -49,7 +49,8 @@ const PER_ROW: Record<SumColumn, string> = {
   unpriced: "r.target IS NOT NULL AND r.cost_source = 'unpriced'",
   estimated: 'r.target IS NOT NULL AND r.usage_estimated = 1',
 };
-const SUMS = SUM_COLUMNS.map((c) => [c, PER_ROW[c]] as const);
+// NULL-safe, so no row (whoever wrote it) can make the trigger, and with it the insert, fail.
+const SUMS = SUM_COLUMNS.map((c) => [c, `COALESCE(${PER_ROW[c]}, 0)`] as const);
 
 const TABLE = `CREATE TABLE request_rollup (
   span INTEGER NOT NULL,
