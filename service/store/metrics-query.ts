@@ -147,6 +147,8 @@ export function percentile(bins: readonly number[], min: number | null, max: num
   const n = bins.reduce((s, c) => s + c, 0);
   if (n === 0 || min === null || max === null) return null;
   const rank = Math.max(1, Math.ceil(q * n));
+  if (rank >= n) return round(max);
+  if (rank === 1) return round(min);
   let before = 0;
   for (let i = 0; i < bins.length; i++) {
     if (before + bins[i] < rank) {
