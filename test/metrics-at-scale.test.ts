@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../service/store/database.ts';
 import { queryMetrics } from '../service/store/metrics-query.ts';
+import { RequestLog } from '../service/store/request-log.ts';
 
 const ROWS = 300_000;
 const NOW = Date.UTC(2026, 10, 28, 12, 30);
@@ -17,12 +18,17 @@ beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'metrics-scale-'));
   db = openDatabase(path.join(dir, 'router.db'));
   // One request every 2 s over the last week, over 21 targets and 6 categories; every tenth failed.
-  db.prepare(
-    `WITH RECURSIVE i(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM i WHERE n < ${ROWS - 1})
-     INSERT INTO requests (id, ts, category, target, status, outcome, attempts, attempt_count, total_ms, ttfb_ms, prompt_tokens, completion_tokens, cost_usd, cost_source, stream)
-     SELECT 'r' || n, ? - n * 2000, 'cat' || (n % 6), 'prov' || (n % 3) || '/model' || (n % 7), 200, CASE WHEN n % 10 = 0 THEN 'error' ELSE 'ok' END,
-            '[]', 1, 50 + (n % 1000), 20, 100, 20, 0.001, 'pricing', 0 FROM i`,
-  ).run(NOW);
+  // Written through the request log, which keeps the roll-ups, in batches as under load.
+  const log = new RequestLog(db, { flushDelayMs: 60_000, maxBufferedRows: 10_000 });
+  for (let n = 0; n < ROWS; n++) {
+    log.add({
+      id: `r${n}`, ts: NOW - n * 2000, category: `cat${n % 6}`, classifierMethod: 'keyword', requestedModel: 'router', target: `prov${n % 3}/model${n % 7}`, status: 200,
+      outcome: n % 10 === 0 ? 'error' : 'ok', attempts: [], totalMs: 50 + (n % 1000), ttfbMs: 20, promptTokens: 100, completionTokens: 20, cachedTokens: null,
+      reasoningTokens: null, costUsd: 0.001, costSource: 'pricing', stream: false, usageEstimated: false, userAgent: null, error: null,
+    });
+    if (log.pending === 10_000) log.flush();
+  }
+  log.close();
 }, 120_000);
 afterAll(() => {
   db?.close();

@@ -4,6 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { ConfigError, loadConfig } from '../service/config/gateway-config.ts';
+import { openDatabase } from '../service/store/database.ts';
+import { RequestLog, type RequestRecord } from '../service/store/request-log.ts';
 import { startFakeOpenAI, type FakeUpstream } from './support/fake-openai-upstream.ts';
 import { fakeKeys, fakeProviders, startGateway, type RunningGateway } from './support/start-gateway.ts';
 import { until } from './support/until.ts';
@@ -58,13 +60,18 @@ describe('request log bounds', () => {
   it('prunes rows past ROUTER_LOG_RETENTION_DAYS and ROUTER_LOG_MAX_ROWS soon after start, keeping the newest', async () => {
     const first = await startGateway(options());
     await first.stop();
-    const db = new Database(first.config.dbPath);
-    const insert = db.prepare(`INSERT INTO requests (id, ts, category, target, status, outcome, attempts, attempt_count, total_ms, stream) VALUES (?, ?, 'conversation', 'primary/text', 200, 'ok', '[]', 1, 5, 0)`);
+    // An older gateway's rows: 40 past the retention, 70 recent (20 past the row cap).
+    const db = openDatabase(first.config.dbPath);
+    const log = new RequestLog(db, { flushDelayMs: 60_000 });
     const now = Date.now();
-    db.transaction(() => {
-      for (let i = 0; i < 40; i++) insert.run(`old-${i}`, now - 10 * 86_400_000 - i);
-      for (let i = 0; i < 70; i++) insert.run(`new-${i}`, now - 60_000 + i);
-    })();
+    const row = (id: string, ts: number): RequestRecord => ({
+      id, ts, category: 'conversation', classifierMethod: null, requestedModel: null, target: 'primary/text', status: 200, outcome: 'ok', attempts: [], totalMs: 5,
+      ttfbMs: null, promptTokens: null, completionTokens: null, cachedTokens: null, reasoningTokens: null, costUsd: null, costSource: 'none', stream: false,
+      usageEstimated: false, userAgent: null, error: null,
+    });
+    for (let i = 0; i < 40; i++) log.add(row(`old-${i}`, now - 10 * 86_400_000 - i));
+    for (let i = 0; i < 70; i++) log.add(row(`new-${i}`, now - 60_000 + i));
+    log.close();
     db.close();
 
     const gw = await startGateway({ ...options({ ROUTER_LOG_RETENTION_DAYS: '7', ROUTER_LOG_MAX_ROWS: '50' }), dir: first.dir });
@@ -84,7 +91,7 @@ describe('request log bounds', () => {
   });
 
   it('reads the retention settings, defaulting to 30 days and a million rows, and refuses unusable ones', () => {
-    expect(loadConfig({})).toMatchObject({ logRetentionDays: 30, logMaxRows: 1_000_000, logFlushMs: 0 });
+    expect(loadConfig({})).toMatchObject({ logRetentionDays: 30, logMaxRows: 1_000_000, logFlushMs: 20 });
     expect(loadConfig({ ROUTER_LOG_RETENTION_DAYS: '0.5', ROUTER_LOG_MAX_ROWS: '2000' })).toMatchObject({ logRetentionDays: 0.5, logMaxRows: 2000 });
     for (const [name, value] of [['ROUTER_LOG_RETENTION_DAYS', '-1'], ['ROUTER_LOG_MAX_ROWS', 'many'], ['ROUTER_LOG_RETENTION_DAYS', 'Infinity']]) {
       expect(() => loadConfig({ [name]: value }), `${name}=${value}`).toThrow(ConfigError);

@@ -50,7 +50,7 @@ export interface GatewayConfig {
   breakerOverrides: Record<string, Partial<BreakerOptions>>;
   attemptTimeoutMs: number;
   requestTimeoutMs: number;
-  /** The longest a request-log row waits before it is written; 0 (the default) writes it at the end of the event-loop turn. */
+  /** Least time between two request-log writes (the longest a row waits; what kill -9 can lose); 0 writes at the end of every event-loop turn. */
   logFlushMs: number;
   /** ROUTER_LOG_RETENTION_DAYS: request-log rows older than this are pruned. */
   logRetentionDays: number;

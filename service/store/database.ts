@@ -76,6 +76,10 @@ export function openDatabase(file: string): Db {
   db.pragma(`busy_timeout = ${OPEN_BUSY_TIMEOUT_MS}`);
   migrate(db);
   db.pragma(`busy_timeout = ${WRITE_BUSY_TIMEOUT_MS}`);
+  // The request log commits up to 50 times a second, each touching scattered index pages; checkpointing
+  // every 1,000 WAL pages (the default) fsynced several times a second under load and cost ~15% of the
+  // throughput. 10,000 pages (a WAL of up to ~40 MB) checkpoints a tenth as often.
+  db.pragma('wal_autocheckpoint = 10000');
   return db;
 }
 

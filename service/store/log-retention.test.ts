@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from './database.ts';
 import { LogRetention } from './log-retention.ts';
 import { HOUR_MS, MINUTE_MS } from './request-rollup.ts';
+import { RequestLog, type RequestRecord } from './request-log.ts';
 
 let db: Db;
 const DAY = 24 * HOUR_MS;
@@ -12,11 +13,17 @@ beforeEach(() => {
 });
 afterEach(() => db.close());
 
+/** Writes rows through the request log, which keeps their roll-ups. */
 function seed(count: number, ts: (i: number) => number, prefix: string): void {
-  const insert = db.prepare(`INSERT INTO requests (id, ts, target, status, outcome, attempts, attempt_count, total_ms, stream) VALUES (?, ?, 'p/m', 200, 'ok', '[]', 0, 10, 0)`);
-  db.transaction(() => {
-    for (let i = 0; i < count; i++) insert.run(`${prefix}${i}`, ts(i));
-  })();
+  const log = new RequestLog(db, { flushDelayMs: 60_000 });
+  for (let i = 0; i < count; i++) {
+    log.add({
+      id: `${prefix}${i}`, ts: ts(i), category: null, classifierMethod: null, requestedModel: null, target: 'p/m', status: 200, outcome: 'ok', attempts: [], totalMs: 10,
+      ttfbMs: null, promptTokens: null, completionTokens: null, cachedTokens: null, reasoningTokens: null, costUsd: null, costSource: 'none', stream: false,
+      usageEstimated: false, userAgent: null, error: null,
+    } satisfies RequestRecord);
+  }
+  log.close();
 }
 const count = (sql = 'SELECT COUNT(*) AS n FROM requests') => (db.prepare(sql).get() as { n: number }).n;
 
