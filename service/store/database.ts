@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { ROLLUP_MIGRATION } from './request-rollup.ts';
+import { ATTEMPT_ROLLUP_MIGRATION } from './attempt-rollup.ts';
 
 export type Db = Database.Database;
 
@@ -57,6 +58,7 @@ const MIGRATIONS: string[] = [
      updated_at INTEGER NOT NULL
    );`,
   ROLLUP_MIGRATION,
+  `ALTER TABLE requests ADD COLUMN classification TEXT;\n${ATTEMPT_ROLLUP_MIGRATION}`,
 ];
 
 /**

@@ -23,7 +23,7 @@ export interface RetentionHealth {
   prune_failures: number;
 }
 
-/** Minute roll-ups older than this are deleted; longer windows are summed by the hour. */
+/** Minute roll-ups (requests and attempts) older than this are deleted; longer windows are summed by the hour. */
 export const MINUTE_ROLLUP_KEEP_MS = 2 * 24 * HOUR_MS;
 const DAY_MS = 24 * HOUR_MS;
 
@@ -33,6 +33,7 @@ export class LogRetention {
   readonly #byCount;
   readonly #highest;
   readonly #rollups;
+  readonly #attemptRollups;
   readonly #db: Db;
   #timer: NodeJS.Timeout | undefined;
   #pruned = 0;
@@ -47,6 +48,9 @@ export class LogRetention {
     this.#byCount = db.prepare('DELETE FROM requests WHERE rowid IN (SELECT rowid FROM requests WHERE rowid <= ? ORDER BY rowid LIMIT ?)');
     this.#rollups = db.prepare(
       'DELETE FROM request_rollup WHERE (span, bucket, category, target) IN (SELECT span, bucket, category, target FROM request_rollup WHERE span = ? AND bucket < ? LIMIT ?)',
+    );
+    this.#attemptRollups = db.prepare(
+      'DELETE FROM attempt_rollup WHERE (span, bucket, target, kind) IN (SELECT span, bucket, target, kind FROM attempt_rollup WHERE span = ? AND bucket < ? LIMIT ?)',
     );
   }
 
@@ -70,10 +74,16 @@ export class LogRetention {
     const aged = this.#byAge.run(cutoff, batchRows).changes;
     const hi = (this.#highest.get() as { hi: number | null }).hi ?? 0;
     const counted = hi > maxRows ? this.#byCount.run(hi - maxRows, batchRows).changes : 0;
-    const minutes = this.#rollups.run(MINUTE_MS, now - MINUTE_ROLLUP_KEEP_MS, batchRows).changes;
-    const hours = this.#rollups.run(HOUR_MS, cutoff - HOUR_MS, batchRows).changes;
+    const minutes = this.#pruneRollups(MINUTE_MS, now - MINUTE_ROLLUP_KEEP_MS);
+    const hours = this.#pruneRollups(HOUR_MS, cutoff - HOUR_MS);
     this.#pruned += aged + counted;
     return { deleted: aged + counted, more: Math.max(aged, counted, minutes, hours) >= batchRows };
+  }
+
+  /** Deletes up to a batch of each roll-up's rows of `span` before `before`; returns the larger count. */
+  #pruneRollups(span: number, before: number): number {
+    const { batchRows } = this.#options;
+    return Math.max(this.#rollups.run(span, before, batchRows).changes, this.#attemptRollups.run(span, before, batchRows).changes);
   }
 
   #schedule(ms: number): void {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { percentile, windowBuckets } from './metrics-query.ts';
-import { LATENCY_BINS, binOf, binUpperMs } from './request-rollup.ts';
+import { windowBuckets } from './metrics-query.ts';
+import { LATENCY_BINS, binOf, binUpperMs, percentile } from './request-rollup.ts';
 
 const histogram = (values: number[]) => {
   const bins = Array.from({ length: LATENCY_BINS }, () => 0);

@@ -1,7 +1,8 @@
 // Aggregates for GET /metrics: totals from the roll-ups, the latest rows from the request log.
 import type { Db } from './database.ts';
 import { MINUTE_ROLLUP_KEEP_MS } from './log-retention.ts';
-import { BIN_COLUMNS, HOUR_MS, MINUTE_MS, SUM_COLUMNS, binUpperMs, type SumColumn } from './request-rollup.ts';
+import { BIN_COLUMNS, HOUR_MS, MINUTE_MS, SUM_COLUMNS, percentile, type SumColumn } from './request-rollup.ts';
+import { queryAttemptMetrics, type AttemptMetrics } from './attempt-metrics-query.ts';
 
 export interface TargetMetrics {
   calls: number;
@@ -14,6 +15,8 @@ export interface TargetMetrics {
   cached_tokens: number;
   reasoning_tokens: number;
   cost_usd: number;
+  /** Every attempt at this target, whichever target served the request in the end. */
+  attempts?: AttemptMetrics;
 }
 
 export interface MetricsSummary {
@@ -75,7 +78,7 @@ export function queryMetrics(db: Db, windowMs: number | null, recentLimit = 20, 
     model_distribution: distribution([...byTarget].map(([k, g]) => [k, g.n])),
     category_distribution: distribution([...byCategory].map(([k, g]) => [k, g.n])),
     provider_distribution: distribution(byProvider),
-    targets: Object.fromEntries([...byTarget].map(([target, g]) => [target, targetMetrics(g)])),
+    targets: withAttempts(Object.fromEntries([...byTarget].map(([target, g]) => [target, targetMetrics(g)])), queryAttemptMetrics(db, hourFrom, minuteFrom)),
     categories: Object.fromEntries([...byCategory].map(([k, g]) => [k, { calls: g.n, cost_usd: round(g.cost_usd, 6) }])),
     recent_requests: recent(db, since, recentLimit),
   };
@@ -103,6 +106,15 @@ export const ROLLUP_QUERY = `SELECT category, target, ${SUM_COLUMNS.map((c) => `
         UNION ALL
         SELECT * FROM request_rollup WHERE span = ${MINUTE_MS} AND bucket >= ? AND bucket < ?)
  GROUP BY category, target`;
+
+/** Adds each target's attempts; a target that was tried but never served still gets an entry. */
+function withAttempts(targets: Record<string, TargetMetrics>, attempts: Record<string, AttemptMetrics>): Record<string, TargetMetrics> {
+  for (const [target, a] of Object.entries(attempts)) {
+    targets[target] ??= targetMetrics(emptyGroup());
+    targets[target].attempts = a;
+  }
+  return targets;
+}
 
 function emptyGroup(): RollupGroup {
   const g = { category: '', target: '', ms_min: null, ms_max: null, bins: BIN_COLUMNS.map(() => 0) } as unknown as RollupGroup;
@@ -137,31 +149,6 @@ function targetMetrics(g: RollupGroup): TargetMetrics {
     reasoning_tokens: g.reasoning,
     cost_usd: round(g.cost_usd, 6),
   };
-}
-
-/**
- * The q-quantile from histogram counts: the bin holding the rank, then a geometric interpolation
- * of the rank's place inside it, clamped to the smallest and largest value seen.
- */
-export function percentile(bins: readonly number[], min: number | null, max: number | null, q: number): number | null {
-  const n = bins.reduce((s, c) => s + c, 0);
-  if (n === 0 || min === null || max === null) return null;
-  const rank = Math.max(1, Math.ceil(q * n));
-  if (rank >= n) return round(max);
-  if (rank === 1) return round(min);
-  let before = 0;
-  for (let i = 0; i < bins.length; i++) {
-    if (before + bins[i] < rank) {
-      before += bins[i];
-      continue;
-    }
-    const lo = Math.max(min, i === 0 ? 0 : binUpperMs(i - 1));
-    const hi = Math.min(max, i === bins.length - 1 ? max : binUpperMs(i));
-    const at = (rank - before - 0.5) / bins[i];
-    const value = lo > 0 ? lo * (hi / lo) ** at : hi * at;
-    return round(Math.min(max, Math.max(min, value)));
-  }
-  return round(max);
 }
 
 function recent(db: Db, since: number, limit: number): unknown[] {

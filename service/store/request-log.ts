@@ -9,12 +9,15 @@ import Database from 'better-sqlite3';
 import type { Db } from './database.ts';
 import { rowValues } from './request-row.ts';
 import { ROLLUP_UPSERT, RollupBatch } from './request-rollup.ts';
+import { ATTEMPT_ROLLUP_UPSERT, AttemptRollupBatch } from './attempt-rollup.ts';
 
 export interface AttemptRecord {
   target: string;
   outcome: string;
   ms: number;
   status?: number;
+  /** For an error: how it failed (http, timeout, network, stream, invalid-response, aborted). */
+  kind?: string;
   error?: string;
   detail?: unknown;
 }
@@ -44,6 +47,8 @@ export interface RequestRecord {
   usageEstimated: boolean;
   userAgent: string | null;
   error: string | null;
+  /** How the category was chosen: the classifier's confidence and reasons. */
+  classification?: { confidence: number; reasons?: string[] } | null;
 }
 
 /** Told of every row as it is queued (the Prometheus counters); must not throw or block. */
@@ -79,6 +84,7 @@ export class RequestLog {
   readonly #db: Db;
   readonly #insert;
   readonly #rollup;
+  readonly #attemptRollup;
   readonly #listeners: RecordListener[] = [];
   readonly #flushDelayMs: number;
   readonly #maxBuffered: number;
@@ -102,10 +108,11 @@ export class RequestLog {
     this.#maxBuffered = options.maxBufferedRows ?? DEFAULT_MAX_BUFFERED_ROWS;
     this.#insert = db.prepare(
       `INSERT OR IGNORE INTO requests (id, ts, category, classifier_method, requested_model, target, status, outcome, attempts, attempt_count,
-         total_ms, ttfb_ms, prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost_usd, cost_source, stream, user_agent, error, usage_estimated)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         total_ms, ttfb_ms, prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost_usd, cost_source, stream, user_agent, error, usage_estimated, classification)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.#rollup = db.prepare(ROLLUP_UPSERT);
+    this.#attemptRollup = db.prepare(ATTEMPT_ROLLUP_UPSERT);
   }
 
   /** Queues a row: O(1), no I/O. */
@@ -203,6 +210,7 @@ export class RequestLog {
     return this.#db.transaction((rows: RequestRecord[]) => {
       let written = 0;
       const rollup = new RollupBatch();
+      const attempts = new AttemptRollupBatch();
       for (const r of rows) {
         try {
           const values = rowValues(r);
@@ -210,6 +218,7 @@ export class RequestLog {
           if (this.#insert.run(...values).changes === 1) {
             written++;
             rollup.add(values);
+            if (Array.isArray(r.attempts)) attempts.add(values[1], r.attempts);
           }
         } catch (error) {
           // The storage itself failing aborts the whole batch (retried later); a row it cannot take is dropped alone.
@@ -219,6 +228,7 @@ export class RequestLog {
         }
       }
       for (const params of rollup.rows()) this.#rollup.run(...params);
+      for (const params of attempts.rows()) this.#attemptRollup.run(...params);
       return written;
     }).immediate(batch);
   }

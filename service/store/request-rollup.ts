@@ -21,8 +21,37 @@ export function binOf(ms: number): number {
   return Math.min(LATENCY_BINS - 1, Math.floor(2 * Math.log2(ms)));
 }
 
+/**
+ * The q-quantile from histogram counts: the bin holding the rank, then a geometric interpolation
+ * of the rank's place inside it, clamped to the smallest and largest value seen.
+ */
+export function percentile(bins: readonly number[], min: number | null, max: number | null, q: number): number | null {
+  const n = bins.reduce((s, c) => s + c, 0);
+  if (n === 0 || min === null || max === null) return null;
+  const rank = Math.max(1, Math.ceil(q * n));
+  if (rank >= n) return roundMs(max);
+  if (rank === 1) return roundMs(min);
+  let before = 0;
+  for (let i = 0; i < bins.length; i++) {
+    if (before + bins[i] < rank) {
+      before += bins[i];
+      continue;
+    }
+    const lo = Math.max(min, i === 0 ? 0 : binUpperMs(i - 1));
+    const hi = Math.min(max, i === bins.length - 1 ? max : binUpperMs(i));
+    const at = (rank - before - 0.5) / bins[i];
+    const value = lo > 0 ? lo * (hi / lo) ** at : hi * at;
+    return roundMs(Math.min(max, Math.max(min, value)));
+  }
+  return roundMs(max);
+}
+
+function roundMs(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
 /** The bin of `expr` in SQL, as a CASE chain (no dependence on SQLite's optional math functions). */
-function binSql(expr: string): string {
+export function binSql(expr: string): string {
   const whens = Array.from({ length: LATENCY_BINS - 1 }, (_, i) => `WHEN ${expr} < ${binUpperMs(i)} THEN ${i}`).join(' ');
   return `CASE ${whens} ELSE ${LATENCY_BINS - 1} END`;
 }
@@ -52,7 +81,7 @@ const PER_ROW: Record<SumColumn, string> = {
   unpriced: "r.target IS NOT NULL AND r.cost_source = 'unpriced'",
   estimated: 'r.target IS NOT NULL AND r.usage_estimated = 1',
 };
-// NULL-safe, so no row (whoever wrote it) can make the trigger, and with it the insert, fail.
+// NULL-safe, so the backfill counts rows an older version (or anyone) wrote with NULLs.
 const SUMS = SUM_COLUMNS.map((c) => [c, `COALESCE(${PER_ROW[c]}, 0)`] as const);
 
 const TABLE = `CREATE TABLE request_rollup (
@@ -82,7 +111,7 @@ function contribution(aggregate: (expr: string) => string): string {
 }
 
 const COLUMNS = ['span', 'bucket', 'category', 'target', ...SUM_COLUMNS, 'ms_min', 'ms_max', ...BIN_COLUMNS].join(', ');
-const SPANS = `(SELECT ${MINUTE_MS} AS span UNION ALL SELECT ${HOUR_MS})`;
+export const SPANS = `(SELECT ${MINUTE_MS} AS span UNION ALL SELECT ${HOUR_MS})`;
 const UPSERT = `ON CONFLICT (span, bucket, category, target) DO UPDATE SET
   ${[...SUM_COLUMNS, ...BIN_COLUMNS].map((c) => `${c} = ${c} + excluded.${c}`).join(', ')},
   ms_min = MIN(COALESCE(ms_min, excluded.ms_min), excluded.ms_min),

@@ -20,6 +20,8 @@ export const FIELD_LIMITS = {
   /** The whole attempts JSON; past it the details, then the later attempts, are left out. */
   attemptsJson: 8000,
   attempts: 20,
+  reason: 200,
+  reasons: 20,
 } as const;
 
 export type RowValues = [
@@ -45,6 +47,7 @@ export type RowValues = [
   userAgent: string | null,
   error: string | null,
   usageEstimated: 0 | 1,
+  classification: string | null,
 ];
 
 export function rowValues(r: RequestRecord): RowValues {
@@ -72,7 +75,16 @@ export function rowValues(r: RequestRecord): RowValues {
     text(r.userAgent, FIELD_LIMITS.userAgent),
     text(r.error, FIELD_LIMITS.error),
     r.usageEstimated === true ? 1 : 0,
+    classificationJson(r.classification),
   ];
+}
+
+/** How the category was chosen, as JSON: the confidence and the reasons (bounded), or null. */
+export function classificationJson(value: unknown): string | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const c = value as Record<string, unknown>;
+  const reasons = Array.isArray(c.reasons) ? c.reasons.slice(0, FIELD_LIMITS.reasons).map((r) => text(r, FIELD_LIMITS.reason)).filter((r) => r !== null) : [];
+  return JSON.stringify({ confidence: finite(c.confidence), reasons });
 }
 
 /** A string cut to `max` characters, or null for anything that is not a string. */
@@ -110,6 +122,7 @@ interface StoredAttempt {
   outcome: string | null;
   ms: number | null;
   status?: number;
+  kind?: string;
   error?: string;
   detail?: unknown;
 }
@@ -119,6 +132,8 @@ function boundedAttempt(value: unknown): StoredAttempt {
   const out: StoredAttempt = { target: text(a.target, FIELD_LIMITS.target), outcome: text(a.outcome, FIELD_LIMITS.outcome), ms: finite(a.ms) };
   const status = integer(a.status);
   if (status !== null) out.status = status;
+  const kind = text(a.kind, FIELD_LIMITS.outcome);
+  if (kind !== null) out.kind = kind;
   const error = text(a.error, FIELD_LIMITS.attemptError);
   if (error !== null) out.error = error;
   if (a.detail !== undefined) {
