@@ -19,6 +19,7 @@ import { BreakerEventLog } from './store/breaker-event-log.ts';
 import { CategoryStore } from './store/category-store.ts';
 import { openDatabase } from './store/database.ts';
 import { queryMetrics } from './store/metrics-query.ts';
+import { getRequest, listRequests } from './store/request-query.ts';
 import { RequestLog } from './store/request-log.ts';
 import { LogRetention } from './store/log-retention.ts';
 import { registerRequestLogMetrics, type RequestLogStatus } from './http/request-log-prometheus.ts';
@@ -93,6 +94,11 @@ export function buildGateway(config: GatewayConfig, overrides: GatewayOverrides 
     settings,
     startedAt: Date.now(),
     requestLog: { status: requestLogStatus, countUnauthenticated: () => log.countUnauthenticated() },
+    requests: {
+      // Written first, so a request that just ended is listed.
+      list: (filters, limit, cursor) => (log.flush(), listRequests(db, filters, limit, cursor)),
+      get: (id) => (log.flush(), getRequest(db, id)),
+    },
     metrics: (windowMs) => {
       log.flush();
       return queryMetrics(db, windowMs);

@@ -3,6 +3,7 @@ import type { Db } from './database.ts';
 import { MINUTE_ROLLUP_KEEP_MS } from './log-retention.ts';
 import { BIN_COLUMNS, HOUR_MS, MINUTE_MS, SUM_COLUMNS, percentile, type SumColumn } from './request-rollup.ts';
 import { queryAttemptMetrics, type AttemptMetrics } from './attempt-metrics-query.ts';
+import { recentRequests } from './request-query.ts';
 
 export interface TargetMetrics {
   calls: number;
@@ -80,7 +81,7 @@ export function queryMetrics(db: Db, windowMs: number | null, recentLimit = 20, 
     provider_distribution: distribution(byProvider),
     targets: withAttempts(Object.fromEntries([...byTarget].map(([target, g]) => [target, targetMetrics(g)])), queryAttemptMetrics(db, hourFrom, minuteFrom)),
     categories: Object.fromEntries([...byCategory].map(([k, g]) => [k, { calls: g.n, cost_usd: round(g.cost_usd, 6) }])),
-    recent_requests: recent(db, since, recentLimit),
+    recent_requests: recentRequests(db, since, recentLimit),
   };
 }
 
@@ -149,32 +150,6 @@ function targetMetrics(g: RollupGroup): TargetMetrics {
     reasoning_tokens: g.reasoning,
     cost_usd: round(g.cost_usd, 6),
   };
-}
-
-function recent(db: Db, since: number, limit: number): unknown[] {
-  const rows = db
-    .prepare(
-      `SELECT id, ts, category, classifier_method, requested_model, target, status, outcome, attempts, total_ms, ttfb_ms,
-              prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost_usd, cost_source, usage_estimated, stream, error
-         FROM requests WHERE ts >= ? ORDER BY ts DESC LIMIT ?`,
-    )
-    .all(since, limit) as Array<Record<string, unknown>>;
-  return rows.map((r) => ({
-    ...r,
-    timestamp: new Date(r.ts as number).toISOString(),
-    attempts: parseAttempts(r.attempts),
-    stream: r.stream === 1,
-    usage_estimated: r.usage_estimated === 1,
-  }));
-}
-
-function parseAttempts(value: unknown): unknown[] {
-  try {
-    const parsed = JSON.parse(String(value));
-    return Array.isArray(parsed) ? parsed : [];
-  } catch {
-    return [];
-  }
 }
 
 function round(value: number, digits = 2): number {
