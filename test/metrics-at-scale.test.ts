@@ -70,15 +70,15 @@ describe(`/metrics over ${ROWS.toLocaleString('en')} requests`, () => {
       const plans = statements.map((s) => ({ sql: s.sql, steps: plan(s.sql, s.params) }));
       for (const { steps } of plans) {
         // A full scan of a table (not of a subquery's result) is what made /metrics take seconds.
-        expect(steps.filter((step) => /^SCAN (requests|request_rollup)\b/.test(step))).toEqual([]);
+        expect(steps.filter((step) => /^SCAN (requests|request_rollup|attempt_rollup)\b/.test(step))).toEqual([]);
       }
       const readingLog = plans.filter((p) => p.steps.some((step) => /\brequests\b/.test(step)));
       expect(readingLog).toHaveLength(1);
       expect(readingLog[0].sql).toMatch(/ORDER BY ts DESC LIMIT \?/);
       expect(readingLog[0].steps.join('\n')).toContain('USING INDEX requests_ts');
-      const readingRollups = plans.filter((p) => p.steps.some((step) => /request_rollup/.test(step)));
-      expect(readingRollups.length).toBeGreaterThan(0);
-      for (const p of readingRollups) for (const step of p.steps.filter((s) => /request_rollup/.test(s))) expect(step).toMatch(/^SEARCH request_rollup USING PRIMARY KEY \(span=\? AND bucket>\?/);
+      const readingRollups = plans.filter((p) => p.steps.some((step) => /(request|attempt)_rollup/.test(step)));
+      expect(readingRollups.length).toBe(2);
+      for (const p of readingRollups) for (const step of p.steps.filter((s) => /_rollup/.test(s))) expect(step).toMatch(/^SEARCH (request|attempt)_rollup USING PRIMARY KEY \(span=\? AND bucket>\?/);
     });
   }
 
