@@ -141,9 +141,9 @@ describe('request log durability', () => {
       const answered: string[] = [];
       let stop = false;
       const started = Date.now();
-      // Bounded load: CLIENTS paced clients, at most 3 s or 2000 requests.
+      // Bounded load: CLIENTS paced clients, at most 20 s or 2000 requests.
       const clients = Array.from({ length: CLIENTS }, async () => {
-        while (!stop && answered.length < 2000 && Date.now() - started < 3000) {
+        while (!stop && answered.length < 2000 && Date.now() - started < 20_000) {
           try {
             answered.push(await chat(gw.url));
           } catch {
@@ -152,15 +152,16 @@ describe('request log durability', () => {
           await new Promise((r) => setTimeout(r, 100));
         }
       });
-      await new Promise((r) => setTimeout(r, 700));
+      // Killed once every client has had a few answers, however slow the machine is today.
+      while (answered.length < CLIENTS * 4 && Date.now() - started < 20_000) await new Promise((r) => setTimeout(r, 10));
       gw.child.kill('SIGKILL');
       stop = true;
       await Promise.all(clients);
       expect((await gw.exited).signal).toBe('SIGKILL');
-      expect(answered.length).toBeGreaterThan(CLIENTS * 3);
+      expect(answered.length).toBeGreaterThanOrEqual(CLIENTS * 4);
       const stored = storedIds('kill.db');
       const missing = answered.filter((id) => !stored.has(id));
       expect(missing.length, `round ${round}`).toBeLessThanOrEqual(CLIENTS);
     }
-  }, 60_000);
+  }, 90_000);
 });
