@@ -2,9 +2,9 @@
 // request never waits for the disk: at the end of the event-loop turn, but at most one write per
 // ROUTER_LOG_FLUSH_MS (each commit writes whole pages, and a commit per turn cost a quarter of the
 // throughput at 3k requests/s). A killed process loses at most the rows of requests that ended in
-// the last ROUTER_LOG_FLUSH_MS. A write SQLite refuses (a lock held
-// elsewhere, a full or read-only disk) never stops the gateway: the rows wait in a bounded buffer
-// and the write is retried with backoff; /metrics reports it.
+// the last ROUTER_LOG_FLUSH_MS. A write SQLite refuses (a lock held elsewhere, a full or read-only
+// disk) never stops the gateway: the rows wait in a bounded buffer and the write is retried with
+// backoff; /metrics reports it.
 import Database from 'better-sqlite3';
 import type { Db } from './database.ts';
 import { rowValues } from './request-row.ts';
@@ -71,7 +71,7 @@ export interface RequestLogHealth {
   /** Consecutive refused writes; 0 when the last write went through. */
   failing_for: number;
   rows_dropped: { buffer_full: number; unwritable: number };
-  /** Chat requests refused for a missing or wrong client key: counted, never stored. */
+  /** Requests refused for a missing or wrong client key: counted, never stored. */
   unauthenticated_requests: number;
   last_error: { at: string; message: string } | null;
 }
@@ -137,7 +137,7 @@ export class RequestLog {
     this.#listeners.push(listener);
   }
 
-  /** A chat request refused for its client key: counted instead of stored, so unauthenticated callers cannot fill the disk. */
+  /** A request refused for its client key: counted instead of stored, so unauthenticated callers cannot fill the disk. */
   countUnauthenticated(): void {
     this.#unauthenticated++;
   }
@@ -227,10 +227,26 @@ export class RequestLog {
           this.#note(error, `dropped row ${String(r?.id).slice(0, 64)}`);
         }
       }
-      for (const params of rollup.rows()) this.#rollup.run(...params);
-      for (const params of attempts.rows()) this.#attemptRollup.run(...params);
+      this.#writeRollups(rollup, attempts);
       return written;
     }).immediate(batch);
+  }
+
+  /** The batch's roll-ups; one SQLite rejects (it should not) is reported and skipped, never allowed to hold the rows back. */
+  #writeRollups(requests: RollupBatch, attempts: AttemptRollupBatch): void {
+    for (const [statement, batch] of [
+      [this.#rollup, requests],
+      [this.#attemptRollup, attempts],
+    ] as const) {
+      for (const params of batch.rows()) {
+        try {
+          statement.run(...params);
+        } catch (error) {
+          if (isStorageError(error)) throw error;
+          this.#note(error, 'roll-up not updated');
+        }
+      }
+    }
   }
 
   #refused(batch: RequestRecord[], error: unknown): void {
