@@ -19,7 +19,10 @@ import { BreakerEventLog } from './store/breaker-event-log.ts';
 import { CategoryStore } from './store/category-store.ts';
 import { openDatabase } from './store/database.ts';
 import { queryMetrics } from './store/metrics-query.ts';
+import { getRequest, listRequests } from './store/request-query.ts';
 import { RequestLog } from './store/request-log.ts';
+import { LogRetention } from './store/log-retention.ts';
+import { registerRequestLogMetrics, type RequestLogStatus } from './http/request-log-prometheus.ts';
 
 export interface Gateway {
   app: Hono;
@@ -48,7 +51,10 @@ function buildClassifier(fromEnv: ClassifierSettings, stored: ClassifierSettings
 
 export function buildGateway(config: GatewayConfig, overrides: GatewayOverrides = {}): Gateway {
   const db = openDatabase(config.dbPath);
-  const log = new RequestLog(db, config.logFlushMs);
+  const log = new RequestLog(db, { flushDelayMs: config.logFlushMs });
+  const retention = new LogRetention(db, { retentionDays: config.logRetentionDays, maxRows: config.logMaxRows });
+  retention.start();
+  const requestLogStatus = (): RequestLogStatus => ({ ...log.health(), retention: retention.health() });
   const breakerEvents = new BreakerEventLog(db);
   const categoryStore = new CategoryStore(db);
   const categories = new CategoryRegistry(categoryStore, readCategoryFiles(config.categoriesDir));
@@ -70,6 +76,7 @@ export function buildGateway(config: GatewayConfig, overrides: GatewayOverrides 
   const router = new ChatRouter({ categories, classifier, providers, walker, prices, log });
   const prometheus = new PrometheusMetrics({ breakers: () => breakers.snapshot(), chainTargets: () => categories.list().flatMap((c) => c.chain) });
   log.onRecord((record) => prometheus.record(record));
+  registerRequestLogMetrics(prometheus.registry, requestLogStatus);
 
   const pipeline = new ChatPipeline({ router, providers: () => providers.configs(), requestTimeoutMs: config.requestTimeoutMs });
   const app = createApp({
@@ -86,6 +93,12 @@ export function buildGateway(config: GatewayConfig, overrides: GatewayOverrides 
     classifier,
     settings,
     startedAt: Date.now(),
+    requestLog: { status: requestLogStatus, countUnauthenticated: () => log.countUnauthenticated() },
+    requests: {
+      // Written first, so a request that just ended is listed.
+      list: (filters, limit, cursor) => (log.flush(), listRequests(db, filters, limit, cursor)),
+      get: (id) => (log.flush(), getRequest(db, id)),
+    },
     metrics: (windowMs) => {
       log.flush();
       return queryMetrics(db, windowMs);
@@ -101,6 +114,7 @@ export function buildGateway(config: GatewayConfig, overrides: GatewayOverrides 
     close() {
       if (closed) return;
       closed = true;
+      retention.stop();
       log.close();
       breakers.shutdown();
       db.close();

@@ -1,5 +1,5 @@
 // ROUTER_API_KEYS: the chat, classify and models routes need one of the keys as a bearer token;
-// a rejected chat request answers 401 in OpenAI's shape and is still recorded in the log.
+// a rejected request answers 401 in OpenAI's shape and is counted in /metrics, never stored.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import OpenAI from 'openai';
 import Database from 'better-sqlite3';
@@ -23,12 +23,12 @@ afterAll(async () => {
   await upstream?.close();
 });
 
-function row(id: string | null): Record<string, any> | undefined {
+function count(): number {
   gw.gateway.log.flush();
   const db = new Database(gw.config.dbPath, { readonly: true });
-  const found = db.prepare('SELECT * FROM requests WHERE id = ?').get(id) as Record<string, any> | undefined;
+  const { n } = db.prepare('SELECT COUNT(*) AS n FROM requests').get() as { n: number };
   db.close();
-  return found;
+  return n;
 }
 
 describe('client keys', () => {
@@ -62,14 +62,20 @@ describe('client keys', () => {
     expect(upstream.requests).toHaveLength(3);
   });
 
-  it('records a rejected chat request in the log', async () => {
-    const res = await fetch(`${gw.url}/chat/completions`, { method: 'POST', headers: { authorization: 'Bearer nope', 'user-agent': 'probe/1' }, body: '{}' });
-    expect(res.status).toBe(401);
-    const id = res.headers.get('x-request-id');
-    expect(id).toBeTruthy();
-    expect(row(id)).toMatchObject({ status: 401, outcome: 'error', target: null, user_agent: 'probe/1', error: expect.stringContaining('ROUTER_API_KEYS') });
-    const metrics = await (await fetch(`${gw.url}/metrics`, { headers: { authorization: 'Bearer admin' } })).json();
-    expect(metrics.recent_requests[0]).toMatchObject({ id, status: 401 });
+  it('counts a rejected request in /metrics (JSON and Prometheus) without storing a row for it', async () => {
+    const metrics = async () => (await fetch(`${gw.url}/metrics`, { headers: { authorization: 'Bearer admin' } })).json();
+    const before = (await metrics()).request_log.unauthenticated_requests;
+    const rowsBefore = count();
+    for (let i = 0; i < 5; i++) {
+      const res = await fetch(`${gw.url}/chat/completions`, { method: 'POST', headers: { authorization: 'Bearer nope', 'user-agent': 'x'.repeat(8000) }, body: '{}' });
+      expect(res.status).toBe(401);
+    }
+    expect(count()).toBe(rowsBefore);
+    const after = await metrics();
+    expect(after.request_log.unauthenticated_requests).toBe(before + 5);
+    expect(after.recent_requests.map((r: any) => r.status)).not.toContain(401);
+    const text = await (await fetch(`${gw.url}/metrics?format=prometheus`, { headers: { authorization: 'Bearer admin' } })).text();
+    expect(text).toContain(`llm_router_unauthenticated_requests_total ${before + 5}`);
   });
 
   it('guards classify and models too, but not health; admin routes keep their own key', async () => {

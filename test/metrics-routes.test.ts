@@ -1,7 +1,6 @@
 // GET /metrics end to end: the JSON summary from SQLite (whole log and ?window=), breaker events,
 // and the Prometheus text, read back with a real Prometheus text-format parser.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import Database from 'better-sqlite3';
 import parsePrometheusTextFormat, { type PrometheusFamily } from 'parse-prometheus-text-format';
 import { startFakeOpenAI, type FakeUpstream } from './support/fake-openai-upstream.ts';
 import { fakeKeys, fakeProviders, startGateway, type RunningGateway } from './support/start-gateway.ts';
@@ -74,12 +73,13 @@ describe('GET /metrics (JSON)', () => {
   });
 
   it('computes ?window= from SQLite, leaving out older rows', async () => {
-    const db = new Database(gw.config.dbPath);
-    db.prepare(
-      `INSERT INTO requests (id, ts, category, target, status, outcome, attempts, attempt_count, total_ms, prompt_tokens, completion_tokens, cost_usd, cost_source, stream)
-       VALUES ('old-row', ?, 'code', 'primary/text', 200, 'ok', '[]', 1, 900, 1000, 100, 0.5, 'pricing', 0)`,
-    ).run(Date.now() - 2 * 3_600_000);
-    db.close();
+    // Written through the log, as every row is: the log keeps the roll-ups /metrics sums.
+    gw.gateway.log.add({
+      id: 'old-row', ts: Date.now() - 2 * 3_600_000, category: 'code', classifierMethod: null, requestedModel: null, target: 'primary/text', status: 200, outcome: 'ok',
+      attempts: [], totalMs: 900, ttfbMs: null, promptTokens: 1000, completionTokens: 100, cachedTokens: null, reasoningTokens: null, costUsd: 0.5, costSource: 'pricing',
+      stream: false, usageEstimated: false, userAgent: null, error: null,
+    });
+    gw.gateway.log.flush();
 
     const all = await (await admin('/metrics')).json();
     expect(all.requests.total).toBe(9);

@@ -50,8 +50,12 @@ export interface GatewayConfig {
   breakerOverrides: Record<string, Partial<BreakerOptions>>;
   attemptTimeoutMs: number;
   requestTimeoutMs: number;
-  /** How often the batched request log is written to SQLite. */
+  /** Least time between two request-log writes (the longest a row waits; what kill -9 can lose); 0 writes at the end of every event-loop turn. */
   logFlushMs: number;
+  /** ROUTER_LOG_RETENTION_DAYS: request-log rows older than this are pruned. */
+  logRetentionDays: number;
+  /** ROUTER_LOG_MAX_ROWS: past this many rows the oldest are pruned. */
+  logMaxRows: number;
   shutdownGraceMs: number;
   /** How much of an upstream answer is held: a plain answer whole, a stream one line at a time. */
   upstreamLimits: UpstreamLimits;
@@ -96,7 +100,9 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     breakerOverrides: file.breakers ?? {},
     attemptTimeoutMs: durationMsFrom(env.ROUTER_ATTEMPT_TIMEOUT_MS, file.attemptTimeoutMs ?? 120_000, 'ROUTER_ATTEMPT_TIMEOUT_MS', { min: 100 }),
     requestTimeoutMs: durationMsFrom(env.ROUTER_REQUEST_TIMEOUT_MS, 300_000, 'ROUTER_REQUEST_TIMEOUT_MS', { min: 100 }),
-    logFlushMs: durationMsFrom(env.ROUTER_LOG_FLUSH_MS, 500, 'ROUTER_LOG_FLUSH_MS', { min: 10 }),
+    logFlushMs: durationMsFrom(env.ROUTER_LOG_FLUSH_MS, 20, 'ROUTER_LOG_FLUSH_MS', { min: 0, max: 60_000 }),
+    logRetentionDays: numberFrom(env.ROUTER_LOG_RETENTION_DAYS, 30, 'ROUTER_LOG_RETENTION_DAYS', 0.001, 36_500),
+    logMaxRows: Math.floor(numberFrom(env.ROUTER_LOG_MAX_ROWS, 1_000_000, 'ROUTER_LOG_MAX_ROWS', 1, Number.MAX_SAFE_INTEGER)),
     shutdownGraceMs: durationMsFrom(env.ROUTER_SHUTDOWN_GRACE_MS, 10_000, 'ROUTER_SHUTDOWN_GRACE_MS', { min: 1 }),
     upstreamLimits: {
       maxAnswerBytes: Math.round(numberFrom(env.ROUTER_MAX_UPSTREAM_MB, 16, 'ROUTER_MAX_UPSTREAM_MB', 0.1, 1024) * 1024 * 1024),

@@ -9,10 +9,13 @@ import type { PriceTable } from '../record/price-table.ts';
 import type { BreakerEventLog } from '../store/breaker-event-log.ts';
 import type { CategoryStore } from '../store/category-store.ts';
 import type { MetricsSummary } from '../store/metrics-query.ts';
+import type { RequestFilters, RequestPage, RequestView } from '../store/request-query.ts';
+import { requestRoutes } from './request-routes.ts';
 import { breakerRoutes } from './breaker-routes.ts';
 import { configRoutes } from './config-routes.ts';
 import { metricsRoutes } from './metrics-routes.ts';
 import type { PrometheusMetrics } from './prometheus-metrics.ts';
+import type { RequestLogStatus } from './request-log-prometheus.ts';
 import { providerRoutes } from './provider-routes.ts';
 
 export interface AdminDeps {
@@ -26,12 +29,16 @@ export interface AdminDeps {
   prices: PriceTable;
   metrics: (windowMs: number | null) => MetricsSummary;
   prometheus: PrometheusMetrics;
+  /** The request log's health (shown in /metrics) and the count of requests refused for their client key. */
+  requestLog: { status: () => RequestLogStatus; countUnauthenticated: () => void };
+  /** The request log, for GET /requests and GET /requests/{id}. */
+  requests: { list: (filters: RequestFilters, limit: number, cursor: string | null) => RequestPage; get: (id: string) => RequestView | undefined };
   /** The running classifier, for its settings in GET /config (they are changed over /config/classifier). */
   classifier?: { readonly settings: unknown };
 }
 
 /** The paths adminAuth guards. */
-export const ADMIN_PATHS = ['/config', '/config/*', '/circuit-breaker', '/circuit-breaker/*', '/metrics', '/providers'];
+export const ADMIN_PATHS = ['/config', '/config/*', '/circuit-breaker', '/circuit-breaker/*', '/metrics', '/providers', '/requests', '/requests/*'];
 
 export function adminRoutes(deps: AdminDeps): Hono {
   const app = new Hono();
@@ -39,5 +46,6 @@ export function adminRoutes(deps: AdminDeps): Hono {
   app.route('/', metricsRoutes(deps));
   app.route('/', breakerRoutes(deps));
   app.route('/', providerRoutes(deps));
+  app.route('/', requestRoutes(deps));
   return app;
 }

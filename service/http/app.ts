@@ -44,7 +44,7 @@ export function createApp(deps: AppDeps): Hono {
     for (const path of OPENAI_PATHS) app.use(path, cors);
   }
   if (deps.config.clientKeys.length > 0) {
-    const clients = clientAuth(deps.config.clientKeys, deps.router);
+    const clients = clientAuth(deps.config.clientKeys, deps.requestLog.countUnauthenticated);
     for (const path of [...OPENAI_PATHS, '/v1/classify']) app.use(path, clients);
   }
   // Admin: a foreign Origin is refused before anything else; then the key (or loopback); then JSON only.

@@ -1,11 +1,11 @@
 // Optional client keys (ROUTER_API_KEYS): the chat, classify and models routes need
-// `Authorization: Bearer <one of them>`. A rejected chat request is still recorded in the log.
-import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
-import type { Context, MiddlewareHandler } from 'hono';
-import type { ChatRouter } from '../plan/chat-router.ts';
+// `Authorization: Bearer <one of them>`. A rejected request is counted (/metrics), never stored:
+// a caller without a key must not be able to grow the request log.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { MiddlewareHandler } from 'hono';
 import { HttpError, errorResponse } from './openai-error.ts';
 
-export function clientAuth(keys: string[], router: Pick<ChatRouter, 'track'>): MiddlewareHandler {
+export function clientAuth(keys: string[], countRejected: () => void): MiddlewareHandler {
   const expected = keys.map(digest);
   return async (c, next) => {
     if (expected.length === 0) return next();
@@ -15,12 +15,7 @@ export function clientAuth(keys: string[], router: Pick<ChatRouter, 'track'>): M
     const message = token === null ? 'this gateway needs Authorization: Bearer <key> (one of ROUTER_API_KEYS)' : 'the bearer key is not one of ROUTER_API_KEYS';
     const error = new HttpError(401, 'authentication_error', message, null, 'invalid_api_key');
     c.header('www-authenticate', 'Bearer realm="llm-task-router"');
-    if (isChat(c)) {
-      // Recorded like any other rejected request; the body is not read for a caller without a key.
-      const id = randomUUID();
-      router.track({ id, requestedModel: null, stream: false, userAgent: c.req.header('user-agent') ?? null }).finish({ status: 401, outcome: 'error', error: message });
-      c.header('x-request-id', id);
-    }
+    countRejected();
     return errorResponse(c, error);
   };
 }
@@ -40,8 +35,4 @@ function matchesAny(token: Buffer, keys: Buffer[]): boolean {
 /** Hashing first gives both sides the same length, which timingSafeEqual requires, and hides the key's length. */
 function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
-}
-
-function isChat(c: Context): boolean {
-  return c.req.method === 'POST' && c.req.path.endsWith('/chat/completions');
 }

@@ -23,7 +23,7 @@ export function metricsRoutes(deps: AdminDeps): Hono {
     const summary = deps.metrics(windowMs);
     const states = Object.fromEntries(deps.breakers.snapshot().map((b) => [b.target, b]));
     for (const [target, metrics] of Object.entries(summary.targets)) Object.assign(metrics, { breaker_state: states[target]?.state ?? 'closed' });
-    return c.json({ ...summary, circuit_breaker: states, breaker_events: deps.breakerEvents.recent(20).map(withTimestamp) });
+    return c.json({ ...summary, circuit_breaker: states, breaker_events: deps.breakerEvents.recent(20).map(withTimestamp), request_log: deps.requestLog.status() });
   });
 
   return app;

@@ -125,6 +125,7 @@ export class RequestTracker {
       userAgent: this.#init.userAgent,
       usageEstimated: estimated,
       error: f.error ?? null,
+      classification: this.#classification ? { confidence: this.#classification.confidence, reasons: this.#classification.reasons } : null,
     });
   }
 }

@@ -1,5 +1,9 @@
-// Aggregates for GET /metrics, computed from the request log.
+// Aggregates for GET /metrics: totals from the roll-ups, the latest rows from the request log.
 import type { Db } from './database.ts';
+import { MINUTE_ROLLUP_KEEP_MS } from './log-retention.ts';
+import { BIN_COLUMNS, HOUR_MS, MINUTE_MS, SUM_COLUMNS, percentile, type SumColumn } from './request-rollup.ts';
+import { queryAttemptMetrics, type AttemptMetrics } from './attempt-metrics-query.ts';
+import { recentRequests } from './request-query.ts';
 
 export interface TargetMetrics {
   calls: number;
@@ -12,6 +16,8 @@ export interface TargetMetrics {
   cached_tokens: number;
   reasoning_tokens: number;
   cost_usd: number;
+  /** Every attempt at this target, whichever target served the request in the end. */
+  attempts?: AttemptMetrics;
 }
 
 export interface MetricsSummary {
@@ -30,122 +36,120 @@ export interface MetricsSummary {
   recent_requests: unknown[];
 }
 
-export function queryMetrics(db: Db, windowMs: number | null, recentLimit = 20): MetricsSummary {
-  const since = windowMs === null ? 0 : Date.now() - windowMs;
-  const totals = db
-    .prepare(
-      `SELECT COUNT(*) AS total,
-              SUM(outcome = 'ok') AS success,
-              SUM(outcome = 'client_closed') AS closed,
-              AVG(total_ms) AS avg_ms,
-              SUM(COALESCE(cost_usd, 0)) AS cost,
-              SUM(COALESCE(prompt_tokens, 0)) AS prompt,
-              SUM(COALESCE(completion_tokens, 0)) AS completion,
-              SUM(COALESCE(cached_tokens, 0)) AS cached,
-              SUM(COALESCE(reasoning_tokens, 0)) AS reasoning,
-              SUM(target IS NOT NULL AND cost_source = 'unpriced') AS unpriced,
-              SUM(target IS NOT NULL AND usage_estimated = 1) AS estimated
-         FROM requests WHERE ts >= ?`,
-    )
-    .get(since) as Record<'total' | 'success' | 'closed' | 'avg_ms' | 'cost' | 'prompt' | 'completion' | 'cached' | 'reasoning' | 'unpriced' | 'estimated', number | null>;
-  const bySource = db
-    .prepare(`SELECT cost_source AS k, SUM(cost_usd) AS usd FROM requests WHERE ts >= ? AND cost_usd IS NOT NULL GROUP BY k`)
-    .all(since) as Array<{ k: string; usd: number }>;
+/**
+ * Sums the roll-ups (request-rollup.ts) over the window: whole hours from the hour roll-up, the
+ * part before the first whole hour from the minute roll-up, so the cost depends on the window's
+ * length in hours and the number of targets, never on the number of requests. The window starts
+ * at a whole minute (at a whole hour past the two days minute roll-ups are kept).
+ */
+export function queryMetrics(db: Db, windowMs: number | null, recentLimit = 20, now = Date.now()): MetricsSummary {
+  const since = windowMs === null ? 0 : now - windowMs;
+  const { hourFrom, minuteFrom } = windowBuckets(windowMs === null ? null : since, now);
+  const groups = (db.prepare(ROLLUP_QUERY).all(hourFrom, minuteFrom, hourFrom) as Array<Record<string, number | string | null>>).map(toGroup);
 
-  const distribution = (column: string) =>
-    Object.fromEntries(
-      (db.prepare(`SELECT ${column} AS k, COUNT(*) AS n FROM requests WHERE ts >= ? AND ${column} IS NOT NULL GROUP BY k ORDER BY n DESC`).all(since) as Array<{ k: string; n: number }>).map(
-        (r) => [r.k, r.n],
-      ),
-    );
+  const all = emptyGroup();
+  const byTarget = new Map<string, RollupGroup>();
+  const byCategory = new Map<string, RollupGroup>();
+  const byProvider = new Map<string, number>();
+  for (const g of groups) {
+    addInto(all, g);
+    if (g.target !== '') {
+      addInto(mapGet(byTarget, g.target), g);
+      const provider = g.target.includes('/') ? g.target.slice(0, g.target.indexOf('/')) : '';
+      byProvider.set(provider, (byProvider.get(provider) ?? 0) + g.n);
+    }
+    if (g.category !== '') addInto(mapGet(byCategory, g.category), g);
+  }
 
-  const total = totals.total ?? 0;
-  const success = totals.success ?? 0;
-  const closed = totals.closed ?? 0;
+  const total = all.n;
+  const success = all.ok;
+  const closed = all.client_closed;
+  const bySource: Record<string, number> = {};
+  if (all.n_upstream > 0) bySource.upstream = round(all.cost_upstream, 6);
+  if (all.n_pricing > 0) bySource.pricing = round(all.cost_pricing, 6);
+  if (all.n_estimated > 0) bySource.estimated = round(all.cost_estimated, 6);
+  const distribution = (entries: Iterable<[string, number]>) => Object.fromEntries([...entries].sort((a, b) => b[1] - a[1]));
   return {
     window_ms: windowMs,
     requests: { total, success, failed: total - success - closed, client_closed: closed },
-    avg_latency_ms: round(totals.avg_ms ?? 0),
-    total_cost_usd: round(totals.cost ?? 0, 6),
-    cost: {
-      by_source: Object.fromEntries(bySource.map((r) => [r.k, round(r.usd, 6)])),
-      unpriced_requests: totals.unpriced ?? 0,
-      estimated_requests: totals.estimated ?? 0,
-    },
-    total_tokens: { prompt: totals.prompt ?? 0, completion: totals.completion ?? 0, cached: totals.cached ?? 0, reasoning: totals.reasoning ?? 0 },
-    model_distribution: distribution('target'),
-    category_distribution: distribution('category'),
-    provider_distribution: distribution(`substr(target, 1, instr(target, '/') - 1)`),
-    targets: targetMetrics(db, since),
-    categories: Object.fromEntries(
-      (db.prepare(`SELECT category AS k, COUNT(*) AS n, SUM(COALESCE(cost_usd, 0)) AS cost FROM requests WHERE ts >= ? AND category IS NOT NULL GROUP BY k`).all(since) as Array<{ k: string; n: number; cost: number }>).map(
-        (r) => [r.k, { calls: r.n, cost_usd: round(r.cost, 6) }],
-      ),
-    ),
-    recent_requests: recent(db, since, recentLimit),
+    avg_latency_ms: total ? round(all.ms_sum / total) : 0,
+    total_cost_usd: round(all.cost_usd, 6),
+    cost: { by_source: bySource, unpriced_requests: all.unpriced, estimated_requests: all.estimated },
+    total_tokens: { prompt: all.prompt, completion: all.completion, cached: all.cached, reasoning: all.reasoning },
+    model_distribution: distribution([...byTarget].map(([k, g]) => [k, g.n])),
+    category_distribution: distribution([...byCategory].map(([k, g]) => [k, g.n])),
+    provider_distribution: distribution(byProvider),
+    targets: withAttempts(Object.fromEntries([...byTarget].map(([target, g]) => [target, targetMetrics(g)])), queryAttemptMetrics(db, hourFrom, minuteFrom)),
+    categories: Object.fromEntries([...byCategory].map(([k, g]) => [k, { calls: g.n, cost_usd: round(g.cost_usd, 6) }])),
+    recent_requests: recentRequests(db, since, recentLimit),
   };
 }
 
-function targetMetrics(db: Db, since: number): Record<string, TargetMetrics> {
-  const rows = db
-    .prepare(`SELECT target, outcome, total_ms, ttfb_ms, prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost_usd FROM requests WHERE ts >= ? AND target IS NOT NULL`)
-    .all(since) as Array<{
-    target: string;
-    outcome: string;
-    total_ms: number;
-    ttfb_ms: number | null;
-    prompt_tokens: number | null;
-    completion_tokens: number | null;
-    cached_tokens: number | null;
-    reasoning_tokens: number | null;
-    cost_usd: number | null;
-  }>;
-  const groups = new Map<string, typeof rows>();
-  for (const row of rows) {
-    const list = groups.get(row.target);
-    if (list) list.push(row);
-    else groups.set(row.target, [row]);
-  }
-  const out: Record<string, TargetMetrics> = {};
-  for (const [target, list] of groups) {
-    const latencies = list.map((r) => r.total_ms).sort((a, b) => a - b);
-    const ttfbs = list.map((r) => r.ttfb_ms).filter((v): v is number => v !== null);
-    out[target] = {
-      calls: list.length,
-      success_rate: round(list.filter((r) => r.outcome === 'ok').length / list.length, 4),
-      p50_latency_ms: percentile(latencies, 0.5),
-      p95_latency_ms: percentile(latencies, 0.95),
-      avg_ttfb_ms: ttfbs.length ? round(ttfbs.reduce((s, v) => s + v, 0) / ttfbs.length) : null,
-      prompt_tokens: list.reduce((s, r) => s + (r.prompt_tokens ?? 0), 0),
-      completion_tokens: list.reduce((s, r) => s + (r.completion_tokens ?? 0), 0),
-      cached_tokens: list.reduce((s, r) => s + (r.cached_tokens ?? 0), 0),
-      reasoning_tokens: list.reduce((s, r) => s + (r.reasoning_tokens ?? 0), 0),
-      cost_usd: round(list.reduce((s, r) => s + (r.cost_usd ?? 0), 0), 6),
-    };
-  }
-  return out;
+/** The first hour bucket and first minute bucket a window covers; null is the whole log. */
+export function windowBuckets(since: number | null, now: number): { hourFrom: number; minuteFrom: number } {
+  if (since === null) return { hourFrom: -Number.MAX_SAFE_INTEGER, minuteFrom: -Number.MAX_SAFE_INTEGER };
+  // Past the minute roll-ups' keep, the window starts at the whole hour (a little more than asked, never less).
+  if (since < now - MINUTE_ROLLUP_KEEP_MS) return { hourFrom: Math.floor(since / HOUR_MS) * HOUR_MS, minuteFrom: 0 };
+  return { hourFrom: Math.ceil(since / HOUR_MS) * HOUR_MS, minuteFrom: Math.floor(since / MINUTE_MS) * MINUTE_MS };
 }
 
-function recent(db: Db, since: number, limit: number): unknown[] {
-  const rows = db
-    .prepare(
-      `SELECT id, ts, category, classifier_method, requested_model, target, status, outcome, attempts, total_ms, ttfb_ms,
-              prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost_usd, cost_source, usage_estimated, stream, error
-         FROM requests WHERE ts >= ? ORDER BY ts DESC LIMIT ?`,
-    )
-    .all(since, limit) as Array<Record<string, unknown>>;
-  return rows.map((r) => ({
-    ...r,
-    timestamp: new Date(r.ts as number).toISOString(),
-    attempts: JSON.parse(r.attempts as string),
-    stream: r.stream === 1,
-    usage_estimated: r.usage_estimated === 1,
-  }));
+type RollupGroup = { category: string; target: string; ms_min: number | null; ms_max: number | null; bins: number[] } & Record<SumColumn, number>;
+
+function toGroup(row: Record<string, number | string | null>): RollupGroup {
+  const g = { category: String(row.category), target: String(row.target), ms_min: row.ms_min as number | null, ms_max: row.ms_max as number | null, bins: BIN_COLUMNS.map((c) => Number(row[c] ?? 0)) } as RollupGroup;
+  for (const c of SUM_COLUMNS) g[c] = Number(row[c] ?? 0);
+  return g;
 }
 
-function percentile(sorted: number[], q: number): number | null {
-  if (sorted.length === 0) return null;
-  return round(sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]);
+export const ROLLUP_QUERY = `SELECT category, target, ${SUM_COLUMNS.map((c) => `SUM(${c}) AS ${c}`).join(', ')}, MIN(ms_min) AS ms_min, MAX(ms_max) AS ms_max,
+       ${BIN_COLUMNS.map((c) => `SUM(${c}) AS ${c}`).join(', ')}
+  FROM (SELECT * FROM request_rollup WHERE span = ${HOUR_MS} AND bucket >= ?
+        UNION ALL
+        SELECT * FROM request_rollup WHERE span = ${MINUTE_MS} AND bucket >= ? AND bucket < ?)
+ GROUP BY category, target`;
+
+/** Adds each target's attempts; a target that was tried but never served still gets an entry. */
+function withAttempts(targets: Record<string, TargetMetrics>, attempts: Record<string, AttemptMetrics>): Record<string, TargetMetrics> {
+  for (const [target, a] of Object.entries(attempts)) {
+    targets[target] ??= targetMetrics(emptyGroup());
+    targets[target].attempts = a;
+  }
+  return targets;
+}
+
+function emptyGroup(): RollupGroup {
+  const g = { category: '', target: '', ms_min: null, ms_max: null, bins: BIN_COLUMNS.map(() => 0) } as unknown as RollupGroup;
+  for (const c of SUM_COLUMNS) g[c] = 0;
+  return g;
+}
+
+function mapGet(map: Map<string, RollupGroup>, key: string): RollupGroup {
+  let g = map.get(key);
+  if (!g) map.set(key, (g = emptyGroup()));
+  return g;
+}
+
+function addInto(into: RollupGroup, g: RollupGroup): void {
+  for (const c of SUM_COLUMNS) into[c] += g[c];
+  for (let i = 0; i < g.bins.length; i++) into.bins[i] += g.bins[i];
+  if (g.ms_min !== null && (into.ms_min === null || g.ms_min < into.ms_min)) into.ms_min = g.ms_min;
+  if (g.ms_max !== null && (into.ms_max === null || g.ms_max > into.ms_max)) into.ms_max = g.ms_max;
+}
+
+function targetMetrics(g: RollupGroup): TargetMetrics {
+  const { bins } = g;
+  return {
+    calls: g.n,
+    success_rate: g.n ? round(g.ok / g.n, 4) : 0,
+    p50_latency_ms: percentile(bins, g.ms_min, g.ms_max, 0.5),
+    p95_latency_ms: percentile(bins, g.ms_min, g.ms_max, 0.95),
+    avg_ttfb_ms: g.ttfb_n ? round(g.ttfb_sum / g.ttfb_n) : null,
+    prompt_tokens: g.prompt,
+    completion_tokens: g.completion,
+    cached_tokens: g.cached,
+    reasoning_tokens: g.reasoning,
+    cost_usd: round(g.cost_usd, 6),
+  };
 }
 
 function round(value: number, digits = 2): number {

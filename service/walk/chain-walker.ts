@@ -1,7 +1,7 @@
 // Walks a chain of targets, each behind its breaker, until one answers.
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest } from '../canonical/chat-types.ts';
 import type { ChatProvider } from '../providers/chat-provider.ts';
-import { ProviderError } from '../providers/provider-error.ts';
+import { ProviderError, type ProviderErrorKind } from '../providers/provider-error.ts';
 import type { ProviderRegistry } from '../providers/provider-registry.ts';
 import { BreakerRegistry, isOpenBreakerError } from './breaker-registry.ts';
 import { decideOnFailure, isContextLengthError } from './failure-policy.ts';
@@ -18,6 +18,8 @@ export interface Attempt {
   outcome: AttemptOutcome;
   ms: number;
   status?: number;
+  /** For an error: how the attempt failed (per-target error counts in /metrics). */
+  kind?: ProviderErrorKind;
   error?: string;
   /** The upstream's extra error detail (e.g. OpenRouter metadata), kept for the record. */
   detail?: unknown;
@@ -155,7 +157,7 @@ export class ChainWalker {
         if (!(error instanceof ProviderError)) throw error;
         const failure = error;
         lastError = failure;
-        attempts.push({ target: target.id, outcome: 'error', ms: elapsed(started), status: failure.status, error: failure.message, detail: failure.metadata });
+        attempts.push({ target: target.id, outcome: 'error', ms: elapsed(started), status: failure.status, kind: failure.kind, error: failure.message, detail: failure.metadata });
         if (failure.status === 429 && failure.retryAfterMs) this.#breakers.coolDown(target.id, failure.retryAfterMs);
         if (isContextLengthError(failure)) {
           const window = this.#providers.capabilities(target.provider, target.model).contextWindow;
