@@ -3,6 +3,7 @@
 // and memory stays bounded.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import Database from 'better-sqlite3';
 import { startFakeOpenAI, type FakeUpstream } from './support/fake-openai-upstream.ts';
 import { startFakeAnthropic, type FakeAnthropic } from './support/fake-anthropic-upstream.ts';
 import { startFakeGoogle, type FakeGoogle } from './support/fake-google-upstream.ts';
@@ -101,10 +102,14 @@ describe('bad input', () => {
   it(`never answers a 5xx to ${RUNS} mutated bodies, and stays up with bounded memory`, async () => {
     const heapBefore = process.memoryUsage().heapUsed;
     const statuses = new Map<number, number>();
+    const ids: string[] = [];
+    const seen = new Map<string, number>();
     await fc.assert(
       fc.asyncProperty(body, async (text) => {
         const res = await fetch(`${gw.baseURL}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: text });
         const answer = await res.text();
+        ids.push(res.headers.get('x-request-id') ?? 'missing x-request-id');
+        seen.set(ids.at(-1)!, res.status);
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
         if (res.status >= 500) throw new Error(`${res.status} for ${text.slice(0, 400)}\n→ ${answer.slice(0, 400)}`);
         if (res.status >= 400) {
@@ -121,6 +126,13 @@ describe('bad input', () => {
     expect([...statuses.keys()].some((s) => s >= 400 && s < 500)).toBe(true);
     const health = await fetch(`${gw.url}/health`);
     expect(health.status).toBe(200);
+    expect((await health.json()).escaped_errors).toBe(0);
+    // Every request that reached the gateway is recorded, exactly as the client saw it.
+    gw.gateway.log.flush();
+    const db = new Database(gw.config.dbPath, { readonly: true });
+    const stored = new Map((db.prepare('SELECT id, status FROM requests').all() as Array<{ id: string; status: number }>).map((r) => [r.id, r.status]));
+    db.close();
+    expect(ids.filter((id) => stored.get(id) !== seen.get(id))).toEqual([]);
     const heapGrowthMb = (process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024;
     expect(heapGrowthMb).toBeLessThan(150);
   }, 300_000);
