@@ -18,6 +18,7 @@ import { PriceTable, readPricingFiles } from './record/price-table.ts';
 import { BreakerEventLog } from './store/breaker-event-log.ts';
 import { CategoryStore } from './store/category-store.ts';
 import { openDatabase } from './store/database.ts';
+import { WalCheckpointer } from './store/wal-checkpointer.ts';
 import { queryMetrics } from './store/metrics-query.ts';
 import { getRequest, listRequests } from './store/request-query.ts';
 import { RequestLog } from './store/request-log.ts';
@@ -29,8 +30,8 @@ export interface Gateway {
   router: ChatRouter;
   breakers: BreakerRegistry;
   log: RequestLog;
-  /** Flushes the request log and closes SQLite. */
-  close(): void;
+  /** Flushes the request log, stops the WAL checkpointer and closes SQLite. */
+  close(): Promise<void>;
 }
 
 export interface GatewayOverrides {
@@ -51,6 +52,8 @@ function buildClassifier(fromEnv: ClassifierSettings, stored: ClassifierSettings
 
 export function buildGateway(config: GatewayConfig, overrides: GatewayOverrides = {}): Gateway {
   const db = openDatabase(config.dbPath);
+  // Checkpoints (and their fsync) run in a worker thread, never on the event loop.
+  const checkpointer = config.dbPath === ':memory:' ? undefined : new WalCheckpointer(db, config.dbPath);
   const log = new RequestLog(db, { flushDelayMs: config.logFlushMs });
   const retention = new LogRetention(db, { retentionDays: config.logRetentionDays, maxRows: config.logMaxRows });
   retention.start();
@@ -111,12 +114,14 @@ export function buildGateway(config: GatewayConfig, overrides: GatewayOverrides 
     router,
     breakers,
     log,
-    close() {
+    async close() {
       if (closed) return;
       closed = true;
       retention.stop();
       log.close();
       breakers.shutdown();
+      // The worker's connection closes first, so the main one is the last and checkpoints the WAL away.
+      await checkpointer?.close();
       db.close();
     },
   };

@@ -35,8 +35,11 @@ const server = serve({ fetch: gateway.app.fetch, port: config.port, hostname: co
 server.on('error', (error: NodeJS.ErrnoException) => {
   if (server.listening) return console.error('[router] server error', error);
   console.error(`[router] cannot start: ${describeListenError(error, config)}`);
-  gateway.close();
-  process.exit(1);
+  process.exitCode = 1;
+  runDetached('closing after a failed start', async () => {
+    await gateway.close();
+    process.exit(1);
+  }, () => process.exit(1));
 });
 
 installSafetyNet();
@@ -62,7 +65,7 @@ async function shutdown(signal: string): Promise<void> {
     if (!(await inFlight.settled(2_000))) console.warn(`[router] ${inFlight.count} request(s) not recorded before exit`);
   }
   await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
-  gateway.close();
+  await gateway.close();
   console.log('[router] request log flushed, database closed');
   process.exit(0);
 }

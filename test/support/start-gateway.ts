@@ -63,7 +63,7 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
     stopped = true;
     (server as unknown as { closeAllConnections(): void }).closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    gateway.close();
+    await gateway.close();
   };
   return {
     url,
