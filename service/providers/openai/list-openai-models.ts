@@ -1,0 +1,24 @@
+// Health probe for OpenAI-family hosts: the official SDK's `models.list()` (GET {baseURL}/models).
+import OpenAI from 'openai';
+import type { ProviderConfig } from '../../config/gateway-config.ts';
+import { MAX_LISTED_MODELS } from '../health/list-models.ts';
+
+export async function listOpenAIModels(config: ProviderConfig, signal: AbortSignal): Promise<string[]> {
+  const client = new OpenAI({
+    // Every option given, so the SDK reads no OPENAI_* variable of its own.
+    apiKey: config.apiKey ?? 'unused',
+    adminAPIKey: null,
+    organization: null,
+    project: null,
+    baseURL: config.baseURL ?? 'https://api.openai.com/v1',
+    // A keyless host (vLLM, LM Studio) is sent no Authorization header, as the chat adapter does.
+    defaultHeaders: { ...config.headers, ...(config.apiKey ? {} : { authorization: null }) } as Record<string, string>,
+    maxRetries: 0,
+  });
+  const ids: string[] = [];
+  for await (const model of client.models.list({ signal })) {
+    if (typeof model?.id === 'string') ids.push(model.id);
+    if (ids.length >= MAX_LISTED_MODELS) break;
+  }
+  return ids;
+}
