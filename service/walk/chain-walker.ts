@@ -13,8 +13,6 @@ import { guardChunk, guardCompletion, InvalidAnswer, StreamErrorEvent } from './
 
 export type AttemptOutcome = 'ok' | 'error' | 'skipped' | 'breaker_open' | 'cooling_down' | 'provider_down';
 
-/** Outcomes of a target held back for a while (not called): they make the answer carry Retry-After. */
-const HELD_BACK = new Set<AttemptOutcome>(['breaker_open', 'cooling_down', 'provider_down']);
 
 export interface Attempt {
   target: string;
@@ -184,13 +182,21 @@ export class ChainWalker {
     throw new ChainFailure(called ? 'all_failed' : 'nothing_callable', attempts, lastError, this.#retryAt(attempts));
   }
 
-  #retryAt(attempts: Attempt[]): number | undefined {
-    const times = attempts
-      .filter((a) => HELD_BACK.has(a.outcome))
-      .map((a) => (a.outcome === 'provider_down' ? this.#options.providerDown?.(a.target.slice(0, a.target.indexOf('/')))?.nextProbeAt : this.#breakers.callableAt(a.target)))
-      .filter((t): t is number => t !== undefined);
-    return times.length > 0 ? Math.min(...times) : undefined;
+  /**
+   * When every target that was tried or held back is held back now (open breaker, cool-down, provider
+   * down), the soonest time one is callable again; undefined when one could be called at once.
+   */
+  #retryAt(attempts: Attempt[], now = Date.now()): number | undefined {
+    let soonest: number | undefined;
+    for (const a of attempts) {
+      if (a.outcome === 'skipped') continue; // not configured: no time will change that
+      const at = a.outcome === 'provider_down' ? this.#options.providerDown?.(a.target.slice(0, a.target.indexOf('/')))?.nextProbeAt : this.#breakers.callableAt(a.target, now);
+      if (at === undefined || at <= now) return undefined;
+      soonest = Math.min(soonest ?? at, at);
+    }
+    return soonest;
   }
+
 }
 
 /** A call's value, and when the work behind it is over (a stream's end; at once for a completion). */
