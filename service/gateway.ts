@@ -76,16 +76,24 @@ export function buildGateway(config: GatewayConfig, overrides: GatewayOverrides 
   const settings = new SettingsStore(db);
   const aliases = new ModelAliases(settings);
   // ROUTER_CONFIG's categories, aliases and classifier settings are written to the store before anything reads them.
-  applyDeclaredConfig({
-    declared: config.declared,
-    categories,
-    categoryStore,
-    aliases,
-    settings,
-    classifierKey: CLASSIFIER_SETTINGS_KEY,
-    hasProvider: (name) => providers.has(name),
-    classifierFromEnv: config.classifier,
-  });
+  try {
+    applyDeclaredConfig({
+      declared: config.declared,
+      categories,
+      categoryStore,
+      aliases,
+      settings,
+      classifierKey: CLASSIFIER_SETTINGS_KEY,
+      hasProvider: (name) => providers.has(name),
+      classifierFromEnv: config.classifier,
+    });
+  } catch (error) {
+    // The start stops here: leave no open database or breaker timers behind.
+    breakers.shutdown();
+    log.close();
+    db.close();
+    throw error;
+  }
   const classifier = buildClassifier(config.classifier, settings.get<ClassifierSettings>(CLASSIFIER_SETTINGS_KEY), (target, request, signal) => {
     const parsed = parseTarget(target);
     if (!parsed) return Promise.reject(new Error(`classifier model "${target}" is not a provider/model target`));
