@@ -184,3 +184,31 @@ describe('probing off (ROUTER_HEALTH_INTERVAL_S=0)', () => {
     expect(oai.listing.authorizations.sort()).toEqual(['Bearer k1', null].sort());
   });
 });
+
+describe('a host without a models endpoint', () => {
+  let bare: FakeUpstream;
+  let gw: RunningGateway;
+
+  beforeAll(async () => {
+    bare = await startFakeOpenAI();
+    bare.listing.failWith = 404;
+    gw = await startGateway({
+      routerConfig: { providers: { bare: { type: 'openai', baseURL: bare.baseURL } } },
+      env: { ROUTER_HEALTH_INTERVAL_S: '0.05', ROUTER_HEALTH_FAILURES: '1' },
+      chains: { conversation: ['bare/text'] },
+    });
+  });
+  afterAll(async () => {
+    await gw?.close();
+    await bare?.close();
+  });
+
+  it('counts as up (it answered), with no listing and no chain warnings, and is routed to', async () => {
+    await eventually(async () => bare.listing.calls, (calls) => calls >= 3);
+    const health = (await (await fetch(`${gw.url}/providers`)).json()).providers.find((p: any) => p.name === 'bare').health;
+    expect(health).toMatchObject({ status: 'up', failures_in_a_row: 0, models_seen: null, reason: 'the host lists no models (HTTP 404)' });
+    expect((await (await fetch(`${gw.url}/config`)).json()).chain_warnings).toEqual([]);
+    const { response } = await gw.client().chat.completions.create({ model: 'router/conversation', messages: hi }).withResponse();
+    expect(response.headers.get('x-router-model')).toBe('bare/text');
+  });
+});

@@ -26,6 +26,8 @@ export interface ProviderHealthView {
 
 interface State {
   lastCheck: number | null;
+  /** The last probe the host answered (with a listing, or without one: see NO_LISTING). */
+  lastOk: number | null;
   latencyMs: number | null;
   failuresInARow: number;
   reason: string | null;
@@ -53,7 +55,7 @@ export class ProviderHealth {
     this.#options = { probeTimeoutMs: 10_000, ...options };
     this.#list = { ...LIST_MODELS, ...options.list };
     for (const config of configs) {
-      this.#states.set(config.name, { lastCheck: null, latencyMs: null, failuresInARow: 0, reason: null, models: null, modelsAt: null, running: null });
+      this.#states.set(config.name, { lastCheck: null, lastOk: null, latencyMs: null, failuresInARow: 0, reason: null, models: null, modelsAt: null, running: null });
     }
   }
 
@@ -136,7 +138,7 @@ export class ProviderHealth {
   #status(config: ProviderConfig, state: State): HealthStatus {
     if (!config.configured) return 'not_configured';
     if (state.failuresInARow >= this.#options.failuresBeforeDown) return 'down';
-    if (state.modelsAt !== null) return 'up';
+    if (state.lastOk !== null) return 'up';
     return 'unknown';
   }
 
@@ -146,17 +148,34 @@ export class ProviderHealth {
     try {
       const models = await this.#list[config.type](config, signal);
       state.models = new Set(models);
-      state.modelsAt = Date.now();
+      state.modelsAt = state.lastOk = Date.now();
       state.failuresInARow = 0;
       state.reason = null;
     } catch (error) {
-      state.failuresInARow++;
-      state.reason = describeProbeError(error, signal);
+      if (NO_LISTING.has(statusOf(error) ?? 0)) {
+        // Some OpenAI-compatible hosts have no models endpoint: the host answered, so it is up; its listing is unknown.
+        state.lastOk = Date.now();
+        state.failuresInARow = 0;
+        state.reason = `the host lists no models (HTTP ${statusOf(error)})`;
+      } else {
+        state.failuresInARow++;
+        state.reason = describeProbeError(error, signal);
+      }
     } finally {
       state.lastCheck = Date.now();
       state.latencyMs = Math.round((performance.now() - started) * 10) / 10;
     }
   }
+}
+
+/** Answers that mean "no listing here", not "down". */
+const NO_LISTING = new Set([404, 405, 501]);
+
+/** The HTTP status an SDK error carries (`status`; the ollama client's `status_code`). */
+function statusOf(error: unknown): number | undefined {
+  const e = error as { status?: unknown; status_code?: unknown } | null;
+  const status = e?.status ?? e?.status_code;
+  return typeof status === 'number' ? status : undefined;
 }
 
 function describeProbeError(error: unknown, signal: AbortSignal): string {

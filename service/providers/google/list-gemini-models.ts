@@ -16,7 +16,7 @@ export async function listGeminiModels(config: ProviderConfig, signal: AbortSign
     const url = `${root}?pageSize=1000${pageToken ? `&pageToken=${encodeURIComponent(pageToken)}` : ''}`;
     const response = await fetch(url, { headers: { ...config.headers, 'x-goog-api-key': config.apiKey ?? '' }, signal });
     const text = await response.text();
-    if (!response.ok) throw new Error(`HTTP ${response.status}: ${errorMessage(text)}`);
+    if (!response.ok) throw Object.assign(new Error(`HTTP ${response.status}: ${errorMessage(text)}`), { status: response.status });
     const body = JSON.parse(text) as { models?: Array<{ name?: unknown }>; nextPageToken?: unknown };
     for (const model of Array.isArray(body.models) ? body.models : []) {
       // Names come as `models/gemini-2.5-flash`; chains name `google/gemini-2.5-flash`.
