@@ -98,6 +98,15 @@ describe('ROUTER_CONFIG categories, aliases and classifier settings', () => {
       expect((await res.json()).error.param).toBe(param);
     }
 
+    // A category an alias points to cannot be deleted from under it.
+    expect((await post('/config/category', { name: 'scratch', chain: ['primary/text'] })).status).toBe(201);
+    expect((await post('/config/alias', { name: 'scratchy', to: 'router/scratch' })).status).toBe(201);
+    const refused = await fetch(`${gw.url}/config/category/scratch`, { method: 'DELETE' });
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).error).toMatchObject({ code: 'category_in_use', message: expect.stringContaining('alias scratchy') });
+    expect((await fetch(`${gw.url}/config/alias/scratchy`, { method: 'DELETE' })).status).toBe(200);
+    expect((await fetch(`${gw.url}/config/category/scratch`, { method: 'DELETE' })).status).toBe(200);
+
     const deleted = await fetch(`${gw.url}/config/alias/claude-3-haiku`, { method: 'DELETE' });
     expect(deleted.status).toBe(200);
     const gone = await gw.client().chat.completions.create({ model: 'claude-3-haiku', messages: hi }).catch((e: unknown) => e);

@@ -66,6 +66,11 @@ export function configRoutes(deps: AdminDeps): Hono {
     }
     const existing = deps.categories.get(name);
     if (!existing) return errorResponse(c, new HttpError(404, 'not_found_error', `unknown category "${name}"`, 'name', 'unknown_category'));
+    // An alias pointing here would start answering 400: the operator changes or deletes it first.
+    const pointing = deps.aliases.list().filter((a) => a.to === `router/${name}`).map((a) => a.name);
+    if (pointing.length > 0) {
+      return errorResponse(c, invalidRequest(`category "${name}" is the destination of alias ${pointing.join(', ')}; change or delete the alias first (POST or DELETE /config/alias)`, 'name', 'category_in_use'));
+    }
     deps.categories.remove(name, `DELETE /config/category/${name}`);
     return c.json({ deleted: name, previous: existing });
   });

@@ -48,7 +48,8 @@ export function modelsRoute(deps: ModelsDeps) {
     for (const p of deps.providers.configs()) {
       for (const id of [...(deps.health.listed(p.name) ?? [])].sort()) data.push(model(`${p.name}/${id}`, p.name, { upstream_id: id }));
     }
-    const providers = deps.health.snapshot().filter((h) => h.status !== 'not_configured').map((h) => ({ name: h.name, status: h.status, reason: h.reason, last_check: h.last_check }));
+    // Status only: a probe's error text may name internal hosts, and this is a client route (GET /providers has the reason).
+    const providers = deps.health.snapshot().filter((h) => h.status !== 'not_configured').map((h) => ({ name: h.name, status: h.status, last_check: h.last_check }));
     return c.json({ object: 'list', data, providers });
   };
 }

@@ -102,7 +102,8 @@ export class ProviderHealth {
     if (!this.#options.routing || this.#options.intervalMs <= 0) return undefined;
     const state = this.#states.get(name);
     if (!state || state.failuresInARow < this.#options.failuresBeforeDown) return undefined;
-    const nextProbeAt = Math.max(now, (state.lastCheck ?? now) + this.#options.intervalMs);
+    // Down until a probe succeeds: even with the next probe due now, the provider is not callable yet.
+    const nextProbeAt = Math.max(now + 1, (state.lastCheck ?? now) + this.#options.intervalMs);
     return { reason: `provider "${name}" failed its last ${state.failuresInARow} health probes: ${state.reason ?? 'unknown error'}`, nextProbeAt };
   }
 
