@@ -13,7 +13,6 @@ import { guardChunk, guardCompletion, InvalidAnswer, StreamErrorEvent } from './
 
 export type AttemptOutcome = 'ok' | 'error' | 'skipped' | 'breaker_open' | 'cooling_down' | 'provider_down';
 
-
 export interface Attempt {
   target: string;
   outcome: AttemptOutcome;
