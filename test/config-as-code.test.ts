@@ -119,6 +119,8 @@ describe('ROUTER_CONFIG categories, aliases and classifier settings', () => {
     expect((await post('/config/category', { name: 'reasoning', chain: ['primary/text:rest-reasoning'] })).status).toBe(200);
     expect((await post('/config/alias', { name: 'gpt-4o', to: 'router/reasoning' })).status).toBe(200);
     expect((await post('/config/alias', { name: 'my-model', to: 'router/reasoning' })).status).toBe(201);
+    expect((await post('/config/classifier', { toolsPolicy: 'auto', hybridThreshold: 0.3 })).status).toBe(200);
+    expect((await config()).classifier).toMatchObject({ toolsPolicy: 'auto', hybridThreshold: 0.3 });
     expect(await category('code')).toMatchObject({ source: 'REST', chain: ['primary/text:rest'] });
     const served = await gw.client().chat.completions.create({ model: 'router/code', messages: hi }).withResponse();
     expect(served.response.headers.get('x-router-model')).toBe('primary/text:rest');
@@ -130,6 +132,8 @@ describe('ROUTER_CONFIG categories, aliases and classifier settings', () => {
     const aliases = (await config()).aliases;
     expect(aliases).toContainEqual({ name: 'gpt-4o', to: 'router/code', source: 'ROUTER_CONFIG' });
     expect(aliases).toContainEqual({ name: 'my-model', to: 'router/reasoning', source: 'REST' });
+    // The file declares toolsPolicy only: that setting is the file's again, the other keeps its REST value.
+    expect((await config()).classifier).toMatchObject({ toolsPolicy: 'present', hybridThreshold: 0.3 });
 
     // A third start with nothing changed writes nothing.
     const before = (await audit()).length;
