@@ -101,7 +101,7 @@ export function buildGateway(config: GatewayConfig, overrides: GatewayOverrides 
     return walker.complete([parsed], request, signal).then((r) => r.value);
   });
   const router = new ChatRouter({ categories, classifier, providers, walker, prices, log, aliases });
-  const prometheus = new PrometheusMetrics({ breakers: () => breakers.snapshot(), chainTargets: () => categories.list().flatMap((c) => c.chain) });
+  const prometheus = new PrometheusMetrics({ breakers: () => breakers.snapshot(), chainTargets: () => categories.list().flatMap((c) => c.chain), providerHealth: () => health.snapshot() });
   log.onRecord((record) => prometheus.record(record));
   registerRequestLogMetrics(prometheus.registry, requestLogStatus);
 

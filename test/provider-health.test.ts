@@ -125,6 +125,10 @@ describe('provider health probes', () => {
     expect(body.error.message).toMatch(/oai\/text \(provider down: provider "oai" failed its last \d+ health probes/);
     expect(body.error.message).not.toContain('category');
 
+    const scrape = await (await fetch(`${gw.url}/metrics?format=prometheus`)).text();
+    expect(scrape).toMatch(/^llm_router_provider_up\{provider="oai"\} 0$/m);
+    expect(scrape).toMatch(/^llm_router_provider_up\{provider="claude"\} 1$/m);
+
     oai.listing.failWith = null;
     await eventually(() => provider('oai'), (p) => p.health.status === 'up');
     const back = await client.chat.completions.create({ model: 'router/conversation', messages: hi }).withResponse();
