@@ -14,8 +14,9 @@ export const aliasName = z
   .refine((name) => !RESERVED.has(name), { message: 'this name is reserved' });
 
 /**
- * What an alias stands for. Groups (issue 13) will be a third kind: add it here and in
- * parseAliasDestination, and ChatRouter.plan() resolves it where it switches on `kind`.
+ * What an alias stands for. Deployment groups (issue 13, spelt `group:<name>` in chains) will be a
+ * third kind: add `{ kind: 'group'; group: string }` here and its prefix in parseAliasDestination and
+ * aliasDestinationProblem; ChatRouter.plan() resolves it where it switches on `kind`.
  */
 export type AliasDestination = { kind: 'category'; category: string } | { kind: 'target'; target: Target };
 
