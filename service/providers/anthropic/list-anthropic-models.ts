@@ -2,6 +2,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { ProviderConfig } from '../../config/gateway-config.ts';
 import { MAX_LISTED_MODELS } from '../health/list-models.ts';
+import { createPooledFetch } from '../pooled-fetch.ts';
 
 export async function listAnthropicModels(config: ProviderConfig, signal: AbortSignal): Promise<string[]> {
   const client = new Anthropic({
@@ -11,6 +12,8 @@ export async function listAnthropicModels(config: ProviderConfig, signal: AbortS
     baseURL: config.baseURL ?? 'https://api.anthropic.com',
     defaultHeaders: config.headers,
     maxRetries: 0,
+    // Bounded like every upstream answer: a listing is read whole.
+    fetch: createPooledFetch({ provider: config.name }) as never,
   });
   const ids: string[] = [];
   for await (const model of client.models.list({ limit: 1000 }, { signal })) {

@@ -3,6 +3,7 @@
 import type { ProviderConfig } from '../../config/gateway-config.ts';
 import { splitBaseURL } from '../google-provider.ts';
 import { MAX_LISTED_MODELS } from '../health/list-models.ts';
+import { createPooledFetch } from '../pooled-fetch.ts';
 
 const DEFAULT_BASE = 'https://generativelanguage.googleapis.com';
 const MAX_PAGES = 20;
@@ -10,6 +11,8 @@ const MAX_PAGES = 20;
 export async function listGeminiModels(config: ProviderConfig, signal: AbortSignal): Promise<string[]> {
   const { baseUrl, apiVersion } = splitBaseURL(config.baseURL, config.options.apiVersion);
   const root = `${baseUrl ?? DEFAULT_BASE}/${apiVersion ?? 'v1beta'}/models`;
+  // Bounded like every upstream answer: a listing is read whole.
+  const fetch = createPooledFetch({ provider: config.name });
   const ids: string[] = [];
   let pageToken: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {

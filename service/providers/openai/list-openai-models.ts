@@ -2,6 +2,7 @@
 import OpenAI from 'openai';
 import type { ProviderConfig } from '../../config/gateway-config.ts';
 import { MAX_LISTED_MODELS } from '../health/list-models.ts';
+import { createPooledFetch } from '../pooled-fetch.ts';
 
 export async function listOpenAIModels(config: ProviderConfig, signal: AbortSignal): Promise<string[]> {
   const client = new OpenAI({
@@ -14,6 +15,8 @@ export async function listOpenAIModels(config: ProviderConfig, signal: AbortSign
     // A keyless host (vLLM, LM Studio) is sent no Authorization header, as the chat adapter does.
     defaultHeaders: { ...config.headers, ...(config.apiKey ? {} : { authorization: null }) } as Record<string, string>,
     maxRetries: 0,
+    // Bounded like every upstream answer: a listing is read whole.
+    fetch: createPooledFetch({ provider: config.name }) as never,
   });
   const ids: string[] = [];
   for await (const model of client.models.list({ signal })) {
