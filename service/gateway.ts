@@ -24,11 +24,15 @@ import { getRequest, listRequests } from './store/request-query.ts';
 import { RequestLog } from './store/request-log.ts';
 import { LogRetention } from './store/log-retention.ts';
 import { registerRequestLogMetrics, type RequestLogStatus } from './http/request-log-prometheus.ts';
+import { ModelAliases } from './plan/model-aliases.ts';
+import { ProviderHealth } from './providers/provider-health.ts';
+import { applyDeclaredConfig } from './config/apply-declared-config.ts';
 
 export interface Gateway {
   app: Hono;
   router: ChatRouter;
   breakers: BreakerRegistry;
+  health: ProviderHealth;
   log: RequestLog;
   /** Flushes the request log, stops the WAL checkpointer and closes SQLite. */
   close(): Promise<void>;
@@ -36,6 +40,8 @@ export interface Gateway {
 
 export interface GatewayOverrides {
   providerFactories?: Partial<Record<ProviderType, ProviderFactory>>;
+  /** Health probes by provider type, in place of the SDK listings. */
+  healthProbes?: ConstructorParameters<typeof ProviderHealth>[1]['list'];
 }
 
 /** Stored settings (changed over /config) win over the environment's; unusable ones are reported and skipped. */
@@ -68,16 +74,37 @@ export function buildGateway(config: GatewayConfig, overrides: GatewayOverrides 
     maxCooldownMs: config.maxCooldownMs,
   });
   breakers.onStateChange((target, state) => breakerEvents.add(target, state));
-  const walker = new ChainWalker(providers, breakers, { attemptTimeoutMs: config.attemptTimeoutMs });
+  const health = new ProviderHealth(config.providers, { ...config.health, list: overrides.healthProbes });
+  const walker = new ChainWalker(providers, breakers, { attemptTimeoutMs: config.attemptTimeoutMs, providerDown: (name) => health.providerDown(name) });
   const settings = new SettingsStore(db);
+  const aliases = new ModelAliases(settings);
+  // ROUTER_CONFIG's categories, aliases and classifier settings are written to the store before anything reads them.
+  try {
+    applyDeclaredConfig({
+      declared: config.declared,
+      categories,
+      categoryStore,
+      aliases,
+      settings,
+      classifierKey: CLASSIFIER_SETTINGS_KEY,
+      hasProvider: (name) => providers.has(name),
+      classifierFromEnv: config.classifier,
+    });
+  } catch (error) {
+    // The start stops here: leave no open database or breaker timers behind.
+    breakers.shutdown();
+    log.close();
+    db.close();
+    throw error;
+  }
   const classifier = buildClassifier(config.classifier, settings.get<ClassifierSettings>(CLASSIFIER_SETTINGS_KEY), (target, request, signal) => {
     const parsed = parseTarget(target);
     if (!parsed) return Promise.reject(new Error(`classifier model "${target}" is not a provider/model target`));
     // The classifier's own call walks a one-target chain: breaker, deadline and error mapping included.
     return walker.complete([parsed], request, signal).then((r) => r.value);
   });
-  const router = new ChatRouter({ categories, classifier, providers, walker, prices, log });
-  const prometheus = new PrometheusMetrics({ breakers: () => breakers.snapshot(), chainTargets: () => categories.list().flatMap((c) => c.chain) });
+  const router = new ChatRouter({ categories, classifier, providers, walker, prices, log, aliases });
+  const prometheus = new PrometheusMetrics({ breakers: () => breakers.snapshot(), chainTargets: () => categories.list().flatMap((c) => c.chain), providerHealth: () => health.snapshot() });
   log.onRecord((record) => prometheus.record(record));
   registerRequestLogMetrics(prometheus.registry, requestLogStatus);
 
@@ -95,6 +122,8 @@ export function buildGateway(config: GatewayConfig, overrides: GatewayOverrides 
     prometheus,
     classifier,
     settings,
+    aliases,
+    health,
     startedAt: Date.now(),
     requestLog: { status: requestLogStatus, countUnauthenticated: () => log.countUnauthenticated() },
     requests: {
@@ -108,16 +137,19 @@ export function buildGateway(config: GatewayConfig, overrides: GatewayOverrides 
     },
   });
 
+  health.start();
   let closed = false;
   return {
     app,
     router,
     breakers,
+    health,
     log,
     async close() {
       if (closed) return;
       closed = true;
       retention.stop();
+      health.stop();
       log.close();
       breakers.shutdown();
       // The worker's connection closes first, so the main one is the last and checkpoints the WAL away.

@@ -25,7 +25,9 @@ describe('the chain field over REST', () => {
     const res = await post('/config/category', { ...fetched, chain: ['primary/text:edited'] });
     expect(res.status).toBe(200);
     expect((await res.json()).category.chain).toEqual(['primary/text:edited']);
-    expect(await category('reasoning')).toEqual({ ...fetched, chain: ['primary/text:edited'] });
+    // The definition is now the REST call's, and GET /config says so.
+    expect(fetched.source).toBe('file');
+    expect(await category('reasoning')).toEqual({ ...fetched, chain: ['primary/text:edited'], source: 'REST' });
   });
 
   it('still takes models as an alias, on both routes', async () => {

@@ -60,11 +60,11 @@ describe('loadConfig refuses what the gateway could not run with', () => {
   });
 
   it('names a misspelt ROUTER_CONFIG key with its path and the nearest known key', () => {
-    const file = configFile({ providers: { typo: { type: 'openai', baseUrl: 'http://127.0.0.1:1/v1' } }, attemptTimeoutMS: 1000, categories: {} });
+    const file = configFile({ providers: { typo: { type: 'openai', baseUrl: 'http://127.0.0.1:1/v1' } }, attemptTimeoutMS: 1000, routes: {} });
     const text = refusal({ ROUTER_CONFIG: file });
     expect(text).toContain('providers.typo.baseUrl: unknown key; did you mean baseURL?');
     expect(text).toContain('attemptTimeoutMS: unknown key; did you mean attemptTimeoutMs?');
-    expect(text).toMatch(/categories: unknown key \(known: providers, breaker, breakers, attemptTimeoutMs\)/);
+    expect(text).toMatch(/routes: unknown key \(known: providers, breaker, breakers, attemptTimeoutMs, categories, aliases, classifier, health\)/);
   });
 
   it('still accepts what the documentation shows', () => {

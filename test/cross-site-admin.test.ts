@@ -91,12 +91,13 @@ describe('admin routes with no ROUTER_ADMIN_KEY (loopback only)', () => {
       expect(res.status, target).toBe(404);
       expect((await res.json()).error.code).toBe('unknown_target');
     }
+    // A known provider's target that was never called has no breaker: 404 too, naming the target decoded once.
     const percent = await fetch(`${gw.url}/circuit-breaker/reset/primary/100%25done`, { method: 'POST' });
-    expect(percent.status).toBe(200);
-    expect((await percent.json()).target).toBe('primary/100%done');
+    expect(percent.status).toBe(404);
+    expect((await percent.json()).error).toMatchObject({ code: 'no_breaker', message: expect.stringContaining('"primary/100%done"') });
     const encoded = await fetch(`${gw.url}/circuit-breaker/reset/primary%2Ftext`, { method: 'POST' });
-    expect(encoded.status).toBe(200);
-    expect((await encoded.json()).target).toBe('primary/text');
+    expect(encoded.status).toBe(404);
+    expect((await encoded.json()).error.message).toContain('"primary/text"');
   });
 
   it('answers a text/plain chat request with 415 without calling upstream', async () => {

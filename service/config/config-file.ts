@@ -3,6 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { MAX_TIMER_MS, ConfigError, baseUrlProblem, headerProblem } from './config-values.ts';
+import { categoryName, chain, keyword } from '../http/category-schema.ts';
+import { classifierPatchSchema } from '../http/classifier-routes.ts';
+import { aliasName } from '../plan/model-aliases.ts';
 
 /** `router/<category>` names a category, and these would reach Object.prototype in a plain object. */
 export const RESERVED_PROVIDER_NAMES = new Set(['router', '__proto__', 'constructor', 'prototype']);
@@ -46,6 +49,28 @@ const breakerSchema = z
   })
   .strict();
 
+/** A category in ROUTER_CONFIG: its name is its key; description and keywords may be left out (kept, or empty when new). */
+const declaredCategorySchema = z
+  .object({
+    description: z.string().max(2000).optional(),
+    keywords: z.array(keyword).max(2000).optional(),
+    chain,
+  })
+  .strict();
+
+export type DeclaredCategory = z.infer<typeof declaredCategorySchema>;
+
+const healthSchema = z
+  .object({
+    /** Seconds between probes of each provider; 0 turns them off. */
+    intervalS: z.number().min(0).max(86_400).optional(),
+    /** Failed probes in a row after which a provider's targets are skipped. */
+    failuresBeforeDown: z.number().int().min(1).max(100).optional(),
+    /** False: probes are shown, but a provider that fails them is still called. */
+    routing: z.boolean().optional(),
+  })
+  .strict();
+
 const configFileSchema = z
   .object({
     providers: z.record(providerName, providerFileSchema).optional(),
@@ -53,6 +78,13 @@ const configFileSchema = z
     /** Per target (`provider/model`): breaker options that differ from the defaults above. */
     breakers: z.record(z.string().regex(/^[^/]+\/.+$/, 'breaker keys are provider/model targets'), breakerSchema).optional(),
     attemptTimeoutMs: timerMs(100).optional(),
+    /** Categories as code: applied to the store at every start (see docs/CONFIGURATION.md for the precedence). */
+    categories: z.record(categoryName, declaredCategorySchema).optional(),
+    /** Model aliases: a bare model name → `router/<category>` or a `provider/model` target. */
+    aliases: z.record(aliasName, z.string().min(3).max(300)).optional(),
+    classifier: classifierPatchSchema.optional(),
+    // Groups (issue 13) take their place here: `groups: z.record(…)`, applied at start like categories.
+    health: healthSchema.optional(),
   })
   .strict();
 

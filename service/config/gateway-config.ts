@@ -4,7 +4,7 @@ import type { ProviderType } from '../providers/chat-provider.ts';
 import type { ClassifierSettings } from '../classify/configurable-classifier.ts';
 import type { UpstreamLimits } from '../providers/openai/upstream-limits.ts';
 import { parseTarget } from '../plan/target.ts';
-import { readConfigFile, type ConfigFile } from './config-file.ts';
+import { readConfigFile, type ConfigFile, type DeclaredCategory } from './config-file.ts';
 import { ConfigError, MAX_TIMER_MS, baseUrlFrom, durationMsFrom, headersFrom, hostFrom, keyListFrom, numberFrom, portFrom, corsOriginsFrom } from './config-values.ts';
 
 export interface ProviderConfig {
@@ -29,6 +29,23 @@ export interface BreakerOptions {
   rollingCountTimeout: number;
   /** Time open before one probe is let through (half-open). */
   resetTimeout: number;
+}
+
+/** What ROUTER_CONFIG declares beyond providers and timers: applied to the store at start (apply-declared-config.ts). */
+export interface DeclaredConfig {
+  categories: Record<string, DeclaredCategory>;
+  /** Alias name → `router/<category>` or `provider/model`. */
+  aliases: Record<string, string>;
+  classifier: Partial<ClassifierSettings> | undefined;
+}
+
+export interface HealthOptions {
+  /** Between probes of each provider; 0 turns probing off (ROUTER_HEALTH_INTERVAL_S). */
+  intervalMs: number;
+  /** Failed probes in a row after which a provider counts as down (ROUTER_HEALTH_FAILURES). */
+  failuresBeforeDown: number;
+  /** Health-aware routing: a down provider's targets are skipped like open breakers (ROUTER_HEALTH_ROUTING). */
+  routing: boolean;
 }
 
 export interface GatewayConfig {
@@ -63,6 +80,8 @@ export interface GatewayConfig {
   maxCooldownMs: number;
   /** The classifier's settings at start (ROUTER_CLASSIFIER…); settings changed over /config are stored and win. */
   classifier: ClassifierSettings;
+  declared: DeclaredConfig;
+  health: HealthOptions;
   /** Reads the same environment and ROUTER_CONFIG again (POST /config/reload); throws ConfigError like the first read. */
   reread: () => GatewayConfig;
 }
@@ -111,8 +130,21 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     // A cool-down is a timer too: past 2^31-1 ms Node would end it after 1 ms.
     maxCooldownMs: Math.round(numberFrom(env.ROUTER_MAX_COOLDOWN_S, 300, 'ROUTER_MAX_COOLDOWN_S', 1, Math.floor(MAX_TIMER_MS / 1000)) * 1000),
     classifier: classifierFrom(env, providers),
+    declared: { categories: file.categories ?? {}, aliases: file.aliases ?? {}, classifier: file.classifier },
+    health: {
+      intervalMs: Math.round(numberFrom(env.ROUTER_HEALTH_INTERVAL_S, file.health?.intervalS ?? 60, 'ROUTER_HEALTH_INTERVAL_S', 0, 86_400) * 1000),
+      failuresBeforeDown: Math.round(numberFrom(env.ROUTER_HEALTH_FAILURES, file.health?.failuresBeforeDown ?? 3, 'ROUTER_HEALTH_FAILURES', 1, 100)),
+      routing: booleanFrom(env.ROUTER_HEALTH_ROUTING, file.health?.routing ?? true, 'ROUTER_HEALTH_ROUTING'),
+    },
     reread: () => loadConfig(env),
   };
+}
+
+function booleanFrom(value: string | undefined, fallback: boolean, name: string): boolean {
+  if (value === undefined || value === '') return fallback;
+  if (/^(1|true|on|yes)$/i.test(value)) return true;
+  if (/^(0|false|off|no)$/i.test(value)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${value}"`);
 }
 
 function classifierFrom(env: Env, providers: ProviderConfig[]): ClassifierSettings {

@@ -16,6 +16,8 @@ import { configRoutes } from './config-routes.ts';
 import { metricsRoutes } from './metrics-routes.ts';
 import type { PrometheusMetrics } from './prometheus-metrics.ts';
 import type { RequestLogStatus } from './request-log-prometheus.ts';
+import type { ModelAliases } from '../plan/model-aliases.ts';
+import type { ProviderHealth } from '../providers/provider-health.ts';
 import { providerRoutes } from './provider-routes.ts';
 
 export interface AdminDeps {
@@ -35,6 +37,8 @@ export interface AdminDeps {
   requests: { list: (filters: RequestFilters, limit: number, cursor: string | null) => RequestPage; get: (id: string) => RequestView | undefined };
   /** The running classifier, for its settings in GET /config (they are changed over /config/classifier). */
   classifier?: { readonly settings: unknown };
+  aliases: ModelAliases;
+  health: ProviderHealth;
 }
 
 /** The paths adminAuth guards. */

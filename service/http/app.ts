@@ -12,7 +12,7 @@ import { classifyRoute } from './classify-route.ts';
 import { clientAuth } from './client-auth.ts';
 import { corsAllowList } from './cors-allow-list.ts';
 import { jsonBodiesOnly, sameOriginOnly } from './cross-site-guard.ts';
-import { modelsRoute } from './models-route.ts';
+import { modelRoute, modelsRoute } from './models-route.ts';
 import { HttpError, errorResponse } from './openai-error.ts';
 import { escapedErrors } from '../process/safety-net.ts';
 import { detachedFailures } from '../process/detached-task.ts';
@@ -56,8 +56,13 @@ export function createApp(deps: AppDeps): Hono {
   app.post('/v1/chat/completions', chat);
   app.post('/chat/completions', chat);
   app.post('/v1/classify', classifyRoute(deps.router, deps.config.maxBodyBytes));
-  app.get('/v1/models', modelsRoute(deps.categories, deps.providers));
-  app.get('/models', modelsRoute(deps.categories, deps.providers));
+  const models = modelsRoute(deps);
+  const oneModel = modelRoute(deps);
+  app.get('/v1/models', models);
+  app.get('/models', models);
+  // Ids contain slashes (router/code, openrouter/moonshotai/kimi-k2.5): the parameter takes the rest of the path.
+  app.get('/v1/models/:id{.+}', oneModel);
+  app.get('/models/:id{.+}', oneModel);
   app.get('/health', (c) =>
     c.json({
       status: 'ok',

@@ -20,8 +20,11 @@ export function breakerRoutes(deps: AdminDeps): Hono {
     if (!parsed || !deps.providers.has(parsed.provider)) {
       return errorResponse(c, new HttpError(404, 'not_found_error', `unknown target "${target}"`, 'target', 'unknown_target'));
     }
-    const existed = deps.breakers.reset(target);
-    return c.json({ target, state: deps.breakers.state(target), had_breaker: existed });
+    // Nothing to reset: a target never called (no breaker) and not cooling down.
+    if (!deps.breakers.reset(target)) {
+      return errorResponse(c, new HttpError(404, 'not_found_error', `target "${target}" has no circuit breaker and no cool-down to reset`, 'target', 'no_breaker'));
+    }
+    return c.json({ target, state: deps.breakers.state(target), had_breaker: true });
   });
 
   return app;

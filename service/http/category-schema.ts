@@ -13,7 +13,7 @@ export const categoryName = z
   .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'a category name is 1-64 lowercase letters, digits, _ or -, starting with a letter or digit')
   .refine((name) => !RESERVED.has(name), { message: 'this name is reserved' });
 
-const keyword = z.union([
+export const keyword = z.union([
   z.string().trim().min(1),
   z.object({ term: z.string().trim().min(1), weight: z.number().finite() }).strict(),
   z
@@ -29,7 +29,7 @@ const keyword = z.union([
     }),
 ]);
 
-const chain = z.array(z.string().min(3).max(200)).min(1).max(20);
+export const chain = z.array(z.string().min(3).max(200)).min(1).max(20);
 
 /**
  * POST /config/category: description and keywords may be left out (kept on update, empty on create).

@@ -12,7 +12,8 @@ import { readJsonBody } from './read-json-body.ts';
 
 export const CLASSIFIER_SETTINGS_KEY = 'classifier';
 
-const patchSchema = z
+/** The classifier's settings, any of them: over POST /config/classifier and in ROUTER_CONFIG's `classifier`. */
+export const classifierPatchSchema = z
   .object({
     mode: z.enum(['keyword', 'llm', 'hybrid']),
     model: z.string().min(3).nullable(),
@@ -35,7 +36,7 @@ export function classifierRoutes(deps: ClassifierRouteDeps): Hono {
   const app = new Hono();
   app.get('/config/classifier', (c) => c.json(deps.classifier.settings));
   app.post('/config/classifier', async (c) => {
-    const parsed = patchSchema.safeParse(await readJsonBody(c, deps.maxBodyBytes));
+    const parsed = classifierPatchSchema.safeParse(await readJsonBody(c, deps.maxBodyBytes));
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const param = issue.path.join('.') || null;

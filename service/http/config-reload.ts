@@ -171,6 +171,11 @@ function configChanges(running: GatewayConfig, fresh: GatewayConfig): Array<{ pa
   compare('breaker', running.breaker, fresh.breaker);
   compare('breakers', running.breakerOverrides, fresh.breakerOverrides);
   compare('attemptTimeoutMs', running.attemptTimeoutMs, fresh.attemptTimeoutMs);
+  // Declarations (configuration as code) are applied to the store at start, so they wait for one too.
+  compare('categories', running.declared.categories, fresh.declared.categories);
+  compare('aliases', running.declared.aliases, fresh.declared.aliases);
+  compare('classifier', running.declared.classifier, fresh.declared.classifier);
+  compare('health', running.health, fresh.health);
   return changes;
 }
 

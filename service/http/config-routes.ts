@@ -10,9 +10,13 @@ import { categoryBodySchema, firstIssue, toDefinition, withChainAlias } from './
 import { reloadConfiguration } from './config-reload.ts';
 import { HttpError, errorResponse, invalidRequest } from './openai-error.ts';
 import { readJsonBody } from './read-json-body.ts';
+import { aliasDestinationProblem, aliasName } from '../plan/model-aliases.ts';
+import { chainWarnings } from './chain-warnings.ts';
 
 const targets = z.array(z.string().min(3).max(200)).min(1).max(20);
 const modelMappingSchema = withChainAlias(z.object({ category: z.string().min(1), chain: targets.optional(), models: targets.optional() }));
+
+const aliasSchema = z.object({ name: aliasName, to: z.string().min(3).max(300) }).strict();
 
 const reloadSchema = z.object({ from_files: z.array(z.string().min(1)).max(100).optional() }).strict();
 
@@ -23,7 +27,10 @@ export function configRoutes(deps: AdminDeps): Hono {
 
   app.get('/config', (c) =>
     c.json({
-      categories: deps.categories.list(),
+      // `source`: where the definition came from (file = categories/*.json, ROUTER_CONFIG, REST); POST ignores it.
+      categories: deps.categories.list().map((category) => ({ ...category, source: deps.categories.sourceOf(category.name) ?? null })),
+      aliases: deps.aliases.list(),
+      chain_warnings: chainWarnings(deps),
       classifier: deps.classifier?.settings ?? null,
       providers: deps.providers.configs().map((p) => ({ name: p.name, type: p.type, base_url: p.baseURL ?? null, configured: p.configured, env: p.envHint })),
       breaker: {
@@ -35,6 +42,7 @@ export function configRoutes(deps: AdminDeps): Hono {
         events: deps.breakerEvents.recent(50).map(withTimestamp),
       },
       pricing: deps.prices.files.map((f) => ({ provider: f.provider, source: f.source, updated: f.updated, note: f.note ?? null, models: f.models })),
+      health: { interval_s: deps.config.health.intervalMs / 1000, failures_before_down: deps.config.health.failuresBeforeDown, routing: deps.config.health.routing },
       auth: { admin_key: Boolean(deps.config.adminKey), client_keys: deps.config.clientKeys.length },
       files: { config: deps.config.configFile ?? null, categories: deps.config.categoriesDir, pricing: deps.config.pricingDir },
     }),
@@ -58,6 +66,11 @@ export function configRoutes(deps: AdminDeps): Hono {
     }
     const existing = deps.categories.get(name);
     if (!existing) return errorResponse(c, new HttpError(404, 'not_found_error', `unknown category "${name}"`, 'name', 'unknown_category'));
+    // An alias pointing here would start answering 400: the operator changes or deletes it first.
+    const pointing = deps.aliases.list().filter((a) => a.to === `router/${name}`).map((a) => a.name);
+    if (pointing.length > 0) {
+      return errorResponse(c, invalidRequest(`category "${name}" is the destination of alias ${pointing.join(', ')}; change or delete the alias first (POST or DELETE /config/alias)`, 'name', 'category_in_use'));
+    }
     deps.categories.remove(name, `DELETE /config/category/${name}`);
     return c.json({ deleted: name, previous: existing });
   });
@@ -72,6 +85,25 @@ export function configRoutes(deps: AdminDeps): Hono {
     if (problem) return errorResponse(c, invalidRequest(problem, chainParam, 'invalid_target'));
     deps.categories.save({ ...existing, chain }, 'POST /config/model-mapping');
     return c.json({ category, chain, models: chain, previous: existing.chain });
+  });
+
+  app.post('/config/alias', async (c) => {
+    const body = aliasSchema.safeParse(await readJsonBody(c, deps.config.maxBodyBytes));
+    if (!body.success) return invalid(c, body.error);
+    const { name, to } = body.data;
+    const problem = aliasDestinationProblem(to, { hasCategory: (n) => deps.categories.get(n) !== undefined, hasProvider: (n) => deps.providers.has(n) });
+    if (problem) return errorResponse(c, invalidRequest(problem, 'to', 'invalid_alias'));
+    const previous = deps.aliases.get(name) ?? null;
+    deps.aliases.save([{ name, to, source: 'REST' }], 'POST /config/alias');
+    return c.json({ alias: deps.aliases.get(name), created: !previous, previous }, previous ? 200 : 201);
+  });
+
+  app.delete('/config/alias/:name', (c) => {
+    const name = c.req.param('name');
+    const previous = deps.aliases.get(name);
+    if (!previous) return errorResponse(c, new HttpError(404, 'not_found_error', `unknown alias "${name}"`, 'name', 'unknown_alias'));
+    deps.aliases.remove(name, `DELETE /config/alias/${name}`);
+    return c.json({ deleted: name, previous });
   });
 
   app.post('/config/reload', async (c) => {

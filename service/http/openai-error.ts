@@ -15,6 +15,8 @@ export class HttpError extends Error {
   readonly param: string | null;
   readonly code: string | number | null;
   readonly extra: Record<string, unknown>;
+  /** Response headers the answer carries (Retry-After on a 503 for targets held back). */
+  readonly headers: Record<string, string> = {};
 
   constructor(status: number, type: ErrorType | string, message: string, param: string | null = null, code: string | number | null = null, extra: Record<string, unknown> = {}) {
     super(message);
@@ -32,7 +34,7 @@ export class HttpError extends Error {
 }
 
 export function errorResponse(c: Context, error: HttpError): Response {
-  return c.json(error.body(), error.status);
+  return c.json(error.body(), error.status, error.headers);
 }
 
 export function invalidRequest(message: string, param: string | null = null, code: string | null = null): HttpError {

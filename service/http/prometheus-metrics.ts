@@ -11,6 +11,8 @@ export interface PrometheusDeps {
   chainTargets?: () => Iterable<string>;
   /** Node process metrics (CPU, memory, event loop lag, GC); on by default. */
   processMetrics?: boolean;
+  /** Each provider's health-probe status (provider-health.ts). */
+  providerHealth?: () => Array<{ name: string; status: string }>;
 }
 
 const BREAKER_STATES = ['closed', 'half_open', 'open'] as const;
@@ -68,6 +70,17 @@ export class PrometheusMetrics {
         for (const target of deps.chainTargets?.() ?? []) states.set(target, 'closed');
         for (const b of deps.breakers()) if (labelOf(b.target) === b.target) states.set(b.target, b.state);
         for (const [target, current] of states) for (const state of BREAKER_STATES) this.set({ target, state }, current === state ? 1 : 0);
+      },
+    });
+
+    new Gauge({
+      name: 'llm_router_provider_up',
+      help: "1 while a provider's health probes succeed, 0 once it counts as down; absent before its first probe",
+      labelNames: ['provider'],
+      registers,
+      collect() {
+        this.reset();
+        for (const p of deps.providerHealth?.() ?? []) if (p.status === 'up' || p.status === 'down') this.set({ provider: p.name }, p.status === 'up' ? 1 : 0);
       },
     });
 

@@ -1,4 +1,5 @@
-// GET /providers: each provider as configured (never its key) with its targets' breakers.
+// GET /providers: each provider as configured (never its key), its live health (the background
+// probes) and its targets' breakers.
 import { Hono } from 'hono';
 import type { BreakerSnapshot } from '../walk/breaker-registry.ts';
 import { parseTarget } from '../plan/target.ts';
@@ -18,6 +19,7 @@ export function providerRoutes(deps: AdminDeps): Hono {
     for (const category of deps.categories.list()) for (const target of category.chain) entry(target).categories.push(category.name);
     for (const breaker of deps.breakers.snapshot()) entry(breaker.target).breaker = breaker;
 
+    const health = new Map(deps.health.snapshot().map((h) => [h.name, h]));
     const providers = deps.providers.configs().map((p) => {
       const own = [...targets].filter(([target]) => parseTarget(target)?.provider === p.name);
       const summary = { closed: 0, half_open: 0, open: 0 };
@@ -32,9 +34,11 @@ export function providerRoutes(deps: AdminDeps): Hono {
           successes: t.breaker?.successes ?? 0,
           rejects: t.breaker?.rejects ?? 0,
           fires: t.breaker?.fires ?? 0,
+          listed: deps.health.targetListed(p.name, target.slice(p.name.length + 1)) ?? null,
         };
       });
-      return { name: p.name, type: p.type, base_url: p.baseURL ?? null, configured: p.configured, env: p.envHint, breakers: summary, targets: list };
+      const { name: _name, type: _type, ...probe } = health.get(p.name)!;
+      return { name: p.name, type: p.type, base_url: p.baseURL ?? null, configured: p.configured, env: p.envHint, health: probe, breakers: summary, targets: list };
     });
     return c.json({ providers });
   });

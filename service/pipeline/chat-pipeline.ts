@@ -107,6 +107,7 @@ export class ChatPipeline {
     start.tracker.finish({ status: httpError.status, outcome: (httpError.status as number) === 499 ? 'client_closed' : 'error', attempts, error: httpError.message });
     if (httpError.status === 500) console.error('[router] unexpected error', error);
     start.headers['x-router-attempts'] = String(attempts.length);
+    Object.assign(start.headers, httpError.headers);
     return httpError;
   }
 
@@ -121,7 +122,9 @@ export class ChatPipeline {
       if (error instanceof ChainFailure) {
         // The request deadline aborts with a ProviderError (timeout); a departed client with its own reason.
         const deadlineHit = deadline.signal.reason instanceof ProviderError;
-        throw chainFailureError(error, plan.classification.category, deadlineHit, this.#deps.providers());
+        // A direct provider/model request has no category to speak of.
+        const category = plan.classification.method === 'direct' ? null : plan.classification.category;
+        throw chainFailureError(error, category, deadlineHit, this.#deps.providers());
       }
       throw error;
     }

@@ -5,15 +5,33 @@ import path from 'node:path';
 import type { CategoryStore } from '../store/category-store.ts';
 import type { CategoryDefinition } from '../classify/category.ts';
 
+/** Where a category's current definition came from: categories/*.json, the ROUTER_CONFIG file, or a REST call. */
+export type CategorySource = 'file' | 'ROUTER_CONFIG' | 'REST';
+
+/** The audit route of a start that applied ROUTER_CONFIG's categories. */
+export const ROUTER_CONFIG_ROUTE = 'ROUTER_CONFIG (start)';
+
 export class CategoryRegistry {
   readonly #store: CategoryStore;
   #list: readonly CategoryDefinition[] = [];
   #byName = new Map<string, CategoryDefinition>();
+  readonly #sources = new Map<string, CategorySource>();
 
   constructor(store: CategoryStore, seeds: CategoryDefinition[]) {
     this.#store = store;
     store.seedIfEmpty(seeds);
     this.#reload();
+    // The store's audit trail says who last wrote each category (none: seeded from its file).
+    for (const { name } of this.#list) this.#sources.set(name, sourceOfRoute(store.lastChange(name)?.route));
+  }
+
+  sourceOf(name: string): CategorySource | undefined {
+    return this.#byName.has(name) ? this.#sources.get(name) : undefined;
+  }
+
+  /** A category ROUTER_CONFIG declares as it is stored already: it is the file's, though nothing was written. */
+  declared(name: string): void {
+    if (this.#byName.has(name)) this.#sources.set(name, 'ROUTER_CONFIG');
   }
 
   /** The same array until a change, so classifiers can cache work per identity. */
@@ -27,6 +45,7 @@ export class CategoryRegistry {
 
   save(category: CategoryDefinition, route: string): void {
     this.#store.save(category, route);
+    this.#sources.set(category.name, sourceOfRoute(route));
     this.#reload();
   }
 
@@ -40,6 +59,11 @@ export class CategoryRegistry {
     this.#list = Object.freeze(this.#store.list());
     this.#byName = new Map(this.#list.map((c) => [c.name, c]));
   }
+}
+
+function sourceOfRoute(route: string | undefined): CategorySource {
+  if (route === undefined || route.startsWith('POST /config/reload')) return 'file';
+  return route.startsWith('ROUTER_CONFIG') ? 'ROUTER_CONFIG' : 'REST';
 }
 
 /** Reads every categories/*.json file (the seeds). */

@@ -11,6 +11,7 @@ import { InFlightRequests } from '../record/in-flight-requests.ts';
 import type { OpenedStream } from '../walk/stream-head.ts';
 import { parseTarget, type Target } from './target.ts';
 import { ToolLoopAffinity } from './tool-loop-affinity.ts';
+import type { ModelAliases } from './model-aliases.ts';
 
 /** The tool-call ids of the latest assistant turn, when tool results for it follow (a loop in progress). */
 function pendingToolCallIds(request: ChatRequest): string[] {
@@ -67,6 +68,8 @@ export interface ChatRouterDeps {
   log: RequestLog;
   /** Where running tool loops were started; defaults to a fresh one. */
   affinity?: ToolLoopAffinity;
+  /** Bare model names operators map to a category or a target. */
+  aliases?: ModelAliases;
 }
 
 const CLASSIFY_MODELS = new Set(['router', 'auto']);
@@ -96,22 +99,40 @@ export class ChatRouter {
       const classification = await this.#deps.classifier.classify(request, this.#deps.categories.list());
       return { classification, targets: this.#chainFor(classification.category, request) };
     }
-    if (model.startsWith('router/')) {
-      const category = model.slice('router/'.length);
-      if (!this.#deps.categories.get(category)) {
-        const known = this.#deps.categories.list().map((c) => c.name).join(', ');
-        throw new RouteError(400, 'unknown_category', `unknown category "${category}"; known categories: ${known}`);
+    if (model.startsWith('router/')) return this.#forced(model.slice('router/'.length), request);
+    const alias = this.#deps.aliases?.resolve(model);
+    if (alias) {
+      const reasons = [`alias "${model}" → ${this.#deps.aliases?.get(model)?.to}`];
+      // A third kind (groups) resolves here too.
+      if (alias.kind === 'category') {
+        const plan = this.#forced(alias.category, request);
+        return { ...plan, classification: { ...plan.classification, reasons } };
       }
-      return { classification: { category, method: 'forced', confidence: 1 }, targets: this.#chainFor(category, request) };
+      return this.#direct(alias.target, reasons);
     }
     const target = parseTarget(model);
     if (!target) {
-      throw new RouteError(400, 'model_not_found', `model "${model}" is not routable: use "router", "router/<category>" or "provider/model"`);
+      throw new RouteError(400, 'model_not_found', `model "${model}" is not routable: use "router", "router/<category>", a model alias (GET /v1/models lists them) or "provider/model"`);
     }
+    return this.#direct(target);
+  }
+
+  #forced(category: string, request: ChatRequest): RoutePlan {
+    if (!this.#deps.categories.get(category)) {
+      const known = this.#deps.categories.list().map((c) => c.name).join(', ');
+      throw new RouteError(400, 'unknown_category', `unknown category "${category}"; known categories: ${known}`);
+    }
+    return { classification: { category, method: 'forced', confidence: 1 }, targets: this.#chainFor(category, request) };
+  }
+
+  #direct(target: Target, reasons?: string[]): RoutePlan {
     if (!this.#deps.providers.has(target.provider)) {
-      throw new RouteError(400, 'unknown_provider', `unknown provider "${target.provider}"; configured providers: ${this.#deps.providers.names().join(', ')}`);
+      // Only the providers that can be called: one without its key is no answer to "which can I use?".
+      const configured = this.#deps.providers.configs().filter((p) => p.configured).map((p) => p.name);
+      const hint = configured.length > 0 ? `configured providers: ${configured.join(', ')}` : 'no provider is configured';
+      throw new RouteError(400, 'unknown_provider', `unknown provider "${target.provider}"; ${hint}`);
     }
-    return { classification: { category: 'direct', method: 'direct', confidence: 1 }, targets: [target] };
+    return { classification: { category: 'direct', method: 'direct', confidence: 1, ...(reasons ? { reasons } : {}) }, targets: [target] };
   }
 
   complete(plan: RoutePlan, request: ChatRequest, signal: AbortSignal): Promise<WalkSuccess<ChatCompletion>> {

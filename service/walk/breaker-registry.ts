@@ -40,6 +40,8 @@ export class BreakerRegistry {
   readonly #lastUsed = new Map<string, number>();
   /** Targets told to back off by a 429's Retry-After: skipped, not called, until then. */
   readonly #coolUntil = new Map<string, number>();
+  /** When each open breaker opened: with its resetTimeout, when it lets a probe through. */
+  readonly #openedAt = new Map<string, number>();
   readonly #options: BreakerOptions;
   readonly #overrides: Record<string, Partial<BreakerOptions>>;
   readonly #limits: BreakerLimits;
@@ -117,20 +119,42 @@ export class BreakerRegistry {
     return stateOf(breaker);
   }
 
-  /** Closes the target's breaker and ends its cool-down; false when it had neither. */
+  /**
+   * The soonest time the target can be called again: now when nothing holds it back, else the
+   * later of its cool-down's end and its open breaker's half-open time.
+   */
+  callableAt(target: string, now = Date.now()): number {
+    let at = this.coolingUntil(target, now) ?? now;
+    const opened = this.#openedAt.get(target);
+    if (opened !== undefined && this.isOpen(target)) at = Math.max(at, opened + this.optionsFor(target).resetTimeout);
+    return at;
+  }
+
+  /**
+   * Closes the target's breaker, ends its cool-down and forgets its rolling failure window, so the
+   * next single failure does not reopen it at once; false when it had neither breaker nor cool-down.
+   */
   reset(target: string): boolean {
     const cooled = this.#coolUntil.delete(target);
     const breaker = this.#breakers.get(target);
     if (!breaker) return cooled;
-    breaker.close();
+    this.#renew(target, breaker);
     return true;
   }
 
   resetAll(): string[] {
     const targets = new Set([...this.#breakers.keys(), ...this.#coolUntil.keys()]);
-    for (const breaker of this.#breakers.values()) breaker.close();
+    for (const [target, breaker] of [...this.#breakers]) this.#renew(target, breaker);
     this.#coolUntil.clear();
     return [...targets];
+  }
+
+  /** opossum has no documented way to empty a breaker's window: close it (the event is recorded), then start a fresh one. */
+  #renew(target: string, breaker: CircuitBreaker<[Run], unknown>): void {
+    breaker.close();
+    this.#drop(target);
+    this.#breaker(target);
+    this.#lastUsed.set(target, Date.now());
   }
 
   snapshot(): BreakerSnapshot[] {
@@ -159,6 +183,7 @@ export class BreakerRegistry {
     this.#breakers.get(target)?.shutdown();
     this.#breakers.delete(target);
     this.#lastUsed.delete(target);
+    this.#openedAt.delete(target);
   }
 
   /** Over the cap, the least recently used ad-hoc breaker goes (Map order is insertion order; refreshed on use). */
@@ -191,6 +216,8 @@ export class BreakerRegistry {
     const emit = (state: BreakerState) => () => {
       for (const listener of this.#listeners) listener(target, state);
     };
+    breaker.on('open', () => this.#openedAt.set(target, Date.now()));
+    breaker.on('close', () => this.#openedAt.delete(target));
     breaker.on('open', emit('open'));
     breaker.on('halfOpen', emit('half_open'));
     breaker.on('close', emit('closed'));

@@ -11,7 +11,7 @@ import { isEmptyCompletion } from './empty-completion.ts';
 import { Deadline } from './deadline.ts';
 import { guardChunk, guardCompletion, InvalidAnswer, StreamErrorEvent } from './answer-guard.ts';
 
-export type AttemptOutcome = 'ok' | 'error' | 'skipped' | 'breaker_open' | 'cooling_down';
+export type AttemptOutcome = 'ok' | 'error' | 'skipped' | 'breaker_open' | 'cooling_down' | 'provider_down';
 
 export interface Attempt {
   target: string;
@@ -36,18 +36,23 @@ export class ChainFailure extends Error {
   readonly attempts: Attempt[];
   readonly reason: 'request_error' | 'all_failed' | 'nothing_callable' | 'aborted';
   readonly lastError: ProviderError | undefined;
+  /** The soonest time (epoch ms) a target held back (open, cooling down, provider down) can be called again. */
+  readonly retryAt: number | undefined;
 
-  constructor(reason: ChainFailure['reason'], attempts: Attempt[], lastError?: ProviderError) {
+  constructor(reason: ChainFailure['reason'], attempts: Attempt[], lastError?: ProviderError, retryAt?: number) {
     super(describe(reason, attempts));
     this.name = 'ChainFailure';
     this.reason = reason;
     this.attempts = attempts;
     this.lastError = lastError;
+    this.retryAt = retryAt;
   }
 }
 
 export interface WalkOptions {
   attemptTimeoutMs: number;
+  /** Health-aware routing: why a provider is treated as down (its probes keep failing) and when it is probed next. */
+  providerDown?: (provider: string) => { reason: string; nextProbeAt: number } | undefined;
 }
 
 export class ChainWalker {
@@ -127,6 +132,11 @@ export class ChainWalker {
         attempts.push({ target: target.id, outcome: 'skipped', ms: 0, error: entry ? `provider "${target.provider}" not configured${hint ? ` (set ${hint})` : ''}` : `unknown provider "${target.provider}"` });
         continue;
       }
+      const down = this.#options.providerDown?.(target.provider);
+      if (down) {
+        attempts.push({ target: target.id, outcome: 'provider_down', ms: 0, error: down.reason });
+        continue;
+      }
       const coolUntil = this.#breakers.coolingUntil(target.id);
       if (coolUntil !== undefined) {
         attempts.push({ target: target.id, outcome: 'cooling_down', ms: 0, error: `rate limited; retry after ${new Date(coolUntil).toISOString()}` });
@@ -168,8 +178,24 @@ export class ChainWalker {
       }
     }
     const called = attempts.some((a) => a.outcome === 'error');
-    throw new ChainFailure(called ? 'all_failed' : 'nothing_callable', attempts, lastError);
+    throw new ChainFailure(called ? 'all_failed' : 'nothing_callable', attempts, lastError, this.#retryAt(attempts));
   }
+
+  /**
+   * When every target that was tried or held back is held back now (open breaker, cool-down, provider
+   * down), the soonest time one is callable again; undefined when one could be called at once.
+   */
+  #retryAt(attempts: Attempt[], now = Date.now()): number | undefined {
+    let soonest: number | undefined;
+    for (const a of attempts) {
+      if (a.outcome === 'skipped') continue; // not configured: no time will change that
+      const at = a.outcome === 'provider_down' ? this.#options.providerDown?.(a.target.slice(0, a.target.indexOf('/')))?.nextProbeAt : this.#breakers.callableAt(a.target, now);
+      if (at === undefined || at <= now) return undefined;
+      soonest = Math.min(soonest ?? at, at);
+    }
+    return soonest;
+  }
+
 }
 
 /** A call's value, and when the work behind it is over (a stream's end; at once for a completion). */

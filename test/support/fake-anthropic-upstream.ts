@@ -6,6 +6,7 @@
 // translated request fails here as it would there. The model name picks the behaviour.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { modelListing, type ModelListing } from './fake-model-listing.ts';
 
 export interface ReceivedRequest {
   path: string;
@@ -18,6 +19,8 @@ export interface FakeAnthropic {
   url: string;
   requests: ReceivedRequest[];
   calls(model: string): number;
+  /** What GET /v1/models answers (Anthropic's paged list shape). */
+  listing: ModelListing;
   close(): Promise<void>;
 }
 
@@ -36,11 +39,16 @@ export interface FakeAnthropic {
  *   usage-object          text, with usage counts that are objects, booleans and arrays
  *   echo-key              401 whose message echoes the x-api-key it was sent
  */
-export async function startFakeAnthropic(): Promise<FakeAnthropic> {
+export async function startFakeAnthropic(options: { models?: string[] } = {}): Promise<FakeAnthropic> {
   const requests: ReceivedRequest[] = [];
+  const listing = modelListing(options.models ?? ['claude-sonnet-4-5-20250929', 'claude-haiku-4-5-20251001']);
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
+    if (req.method === 'GET' && req.url?.split('?')[0] === '/v1/models') {
+      if (!req.headers['x-api-key'] && !req.headers.authorization) return sendError(res, 401, 'authentication_error', 'x-api-key header is required');
+      return sendModelList(res, listing);
+    }
     if (req.method !== 'POST' || req.url !== '/v1/messages') {
       return sendError(res, 404, 'not_found_error', `Not Found: ${req.method} ${req.url}`);
     }
@@ -67,6 +75,7 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
     url: `http://127.0.0.1:${port}`,
     requests,
     calls: (model) => requests.filter((r) => r.body.model === model).length,
+    listing,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -236,6 +245,15 @@ function sendStatusError(res: ServerResponse, status: number): void {
   const headers: Record<string, string> = status === 429 ? { 'retry-after': '1', 'x-should-retry': 'true' } : {};
   const message = status === 529 ? 'Overloaded' : `fake upstream error ${status}`;
   sendError(res, status, type, message, headers);
+}
+
+/** GET /v1/models as Anthropic answers it: one page, newest first, with the paging fields. */
+function sendModelList(res: ServerResponse, listing: ModelListing): void {
+  listing.calls++;
+  if (listing.failWith !== null) return sendError(res, listing.failWith, listing.failWith === 529 ? 'overloaded_error' : 'api_error', listing.failWith === 529 ? 'Overloaded' : 'Internal server error');
+  const data = listing.models.map((id) => ({ type: 'model', id, display_name: id, created_at: '2025-09-29T00:00:00Z' }));
+  res.writeHead(200, { 'content-type': 'application/json', 'request-id': 'req_fake_models' });
+  res.end(JSON.stringify({ data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null }));
 }
 
 function sendError(res: ServerResponse, status: number, type: string, message: string, headers: Record<string, string> = {}): void {

@@ -7,6 +7,7 @@
 // user/model, unanswered function calls), so translation mistakes fail here as they would live.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { modelListing, type ModelListing } from './fake-model-listing.ts';
 
 export interface GoogleRequest {
   model: string;
@@ -28,6 +29,8 @@ export interface FakeGoogle {
   /** The method and raw path of every request, matched or not (what reached this host at all). */
   paths: string[];
   calls(model: string): number;
+  /** What GET /v1beta/models answers (`{models: [{name: "models/…", …}]}`). */
+  listing: ModelListing;
   close(): Promise<void>;
 }
 
@@ -48,13 +51,19 @@ export const BAD_KEY = 'bad-key';
  *   slow:<ms>               waits, then answers text
  * The key `bad-key` is answered with the real 400 API_KEY_INVALID body.
  */
-export async function startFakeGoogle(options: { replay?: (model: string, stream: boolean) => ReplayResponse | undefined } = {}): Promise<FakeGoogle> {
+export async function startFakeGoogle(options: { replay?: (model: string, stream: boolean) => ReplayResponse | undefined; models?: string[] } = {}): Promise<FakeGoogle> {
   const requests: GoogleRequest[] = [];
   const paths: string[] = [];
+  const listing = modelListing(options.models ?? ['gemini-2.5-flash', 'gemini-2.5-pro']);
   const server: Server = createServer(async (req, res) => {
     paths.push(`${req.method} ${req.url}`);
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
+    if (req.method === 'GET' && req.url?.split('?')[0] === '/v1beta/models') {
+      const key = req.headers['x-goog-api-key'];
+      if (!key || key === BAD_KEY) return sendError(res, key ? 400 : 403, key ? 'INVALID_ARGUMENT' : 'PERMISSION_DENIED', key ? 'API key not valid. Please pass a valid API key.' : "Method doesn't allow unregistered callers.", false);
+      return sendModelList(res, listing);
+    }
     const match = /^\/v1beta\/models\/(.+):(generateContent|streamGenerateContent)(\?alt=sse)?$/.exec(req.url ?? '');
     const stream = match?.[2] === 'streamGenerateContent';
     if (req.method !== 'POST' || !match || (stream && !match[3])) return sendError(res, 404, 'NOT_FOUND', `The requested URL ${req.url} was not found on this server.`, false);
@@ -86,6 +95,7 @@ export async function startFakeGoogle(options: { replay?: (model: string, stream
     requests,
     paths,
     calls: (model) => requests.filter((r) => r.model === model).length,
+    listing,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -167,6 +177,22 @@ function send(res: ServerResponse, stream: boolean, bodies: Part[], cut = false)
 }
 
 const STATUS: Record<number, string> = { 400: 'INVALID_ARGUMENT', 401: 'UNAUTHENTICATED', 403: 'PERMISSION_DENIED', 404: 'NOT_FOUND', 429: 'RESOURCE_EXHAUSTED', 500: 'INTERNAL', 503: 'UNAVAILABLE', 504: 'DEADLINE_EXCEEDED' };
+
+/** GET /v1beta/models as Gemini answers it (one page; real entries carry more fields than these). */
+function sendModelList(res: ServerResponse, listing: ModelListing): void {
+  listing.calls++;
+  if (listing.failWith !== null) return sendError(res, listing.failWith, listing.failWith === 503 ? 'UNAVAILABLE' : 'INTERNAL', 'The service is currently unavailable.', false);
+  const models = listing.models.map((id) => ({
+    name: `models/${id}`,
+    version: '001',
+    displayName: id,
+    inputTokenLimit: 1048576,
+    outputTokenLimit: 65536,
+    supportedGenerationMethods: ['generateContent', 'countTokens'],
+  }));
+  res.writeHead(200, { 'content-type': 'application/json; charset=UTF-8' });
+  res.end(`${JSON.stringify({ models }, null, 2)}\n`);
+}
 
 function sendError(res: ServerResponse, code: number, status: string, message: string, stream: boolean, details?: Part[]): void {
   // The streaming endpoint keeps its event-stream content type on errors; the body is plain JSON.

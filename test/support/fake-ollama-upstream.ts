@@ -5,6 +5,7 @@
 // GET /api/tags lists the models. The model name picks the behaviour.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { modelListing, type ModelListing } from './fake-model-listing.ts';
 
 export interface ReceivedOllamaRequest {
   method: string;
@@ -20,6 +21,8 @@ export interface FakeOllama {
   url: string;
   requests: ReceivedOllamaRequest[];
   calls(model: string): number;
+  /** What GET /api/tags answers (the installed models). */
+  listing: ModelListing;
   close(): Promise<void>;
 }
 
@@ -42,8 +45,9 @@ export interface FakeOllama {
  *   usage-object          text, with prompt_eval_count / eval_count that are an object and a boolean
  *   error-object          500 `{"error":{"message":"…","type":"server_error"}}`, as proxies in front of Ollama answer
  */
-export async function startFakeOllama(): Promise<FakeOllama> {
+export async function startFakeOllama(options: { models?: string[] } = {}): Promise<FakeOllama> {
   const requests: ReceivedOllamaRequest[] = [];
+  const listing = modelListing(options.models ?? ['llama3.2:latest', 'qwen2.5-coder:7b']);
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -53,7 +57,10 @@ export async function startFakeOllama(): Promise<FakeOllama> {
     res.on('close', () => {
       if (!res.writableFinished) record.closedEarly = true;
     });
-    if (req.method === 'GET' && req.url === '/api/tags') return sendJson(res, 200, tags());
+    if (req.method === 'GET' && req.url === '/api/tags') {
+      listing.calls++;
+      return listing.failWith === null ? sendJson(res, 200, tags(listing.models)) : sendJson(res, listing.failWith, { error: 'fake ollama is unavailable' });
+    }
     if (req.method === 'POST' && req.url === '/api/show') return sendJson(res, 200, show(record.body.model));
     if (req.method !== 'POST' || req.url !== '/api/chat') return sendJson(res, 404, { error: `unknown path ${req.method} ${req.url}` });
     await respond(record.body, res);
@@ -65,6 +72,7 @@ export async function startFakeOllama(): Promise<FakeOllama> {
     url: `http://127.0.0.1:${port}`,
     requests,
     calls: (model) => requests.filter((r) => r.body.model === model).length,
+    listing,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -145,9 +153,10 @@ function counters(kind = '') {
   return { total_duration: 171946792, load_duration: 38473250, prompt_eval_count: 16, prompt_eval_duration: 27608250, eval_count: 22, eval_duration: 105611917 };
 }
 
-function tags() {
+/** GET /api/tags in the shape of ../shared/fixtures/ollama/tags.json. */
+function tags(names: string[]) {
   const model = (name: string, family: string) => ({ name, model: name, modified_at: '2025-05-04T17:37:44.706015396-07:00', size: 2019393189, digest: 'a80c4f17acd55265feec403c7aef86be0c25983ab279d83f3bcd3abbcb5b8b72', details: { parent_model: '', format: 'gguf', family, families: [family], parameter_size: '3.2B', quantization_level: 'Q4_K_M' } });
-  return { models: [model('llama3.2:latest', 'llama'), model('qwen2.5-coder:7b', 'qwen2')] };
+  return { models: names.map((name) => model(name, name.startsWith('qwen') ? 'qwen2' : 'llama')) };
 }
 
 function show(model: string) {

@@ -4,6 +4,7 @@
 // The model name picks the behaviour, so one server can play every part in a chain.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { modelListing, type ModelListing } from './fake-model-listing.ts';
 
 export interface ReceivedRequest {
   path: string;
@@ -22,6 +23,8 @@ export interface FakeUpstream {
   calls(model: string): number;
   /** Requests whose connection closed before their response was finished (the caller gave up). */
   closedEarly(): number;
+  /** What GET /v1/models answers (OpenAI's list shape). */
+  listing: ModelListing;
   close(): Promise<void>;
 }
 
@@ -29,7 +32,7 @@ export interface FakeUpstream {
  * Behaviours by model name (anything after a `#` is ignored; in `name@behaviour` the part after `@` counts):
  *   text | text:<words>     answers "Hello from <model>" (or the words)
  *   tool                    calls get_weather({"city":"Paris"}) unless the last message is a tool result, then answers with it
- *   error:<status>          OpenAI error body with that status (429 adds retry-after: 1)
+ *   error:<status>[:<s>]    OpenAI error body with that status (429 adds retry-after: <s>, default 1)
  *   slow:<ms>               waits, then answers text
  *   cut-before-content      SSE role chunk, then the socket is destroyed
  *   cut-mid-stream          SSE content, then the socket is destroyed
@@ -42,9 +45,10 @@ export interface FakeUpstream {
  *   context-length          400 context_length_exceeded, as OpenAI words it
  *   drip:<ms>               (stream) a word every <ms> for up to 30 s, until the caller goes away
  */
-export async function startFakeOpenAI(options: { pathPrefix?: string } = {}): Promise<FakeUpstream> {
+export async function startFakeOpenAI(options: { pathPrefix?: string; models?: string[] } = {}): Promise<FakeUpstream> {
   const prefix = options.pathPrefix ?? '/v1';
   const requests: ReceivedRequest[] = [];
+  const listing = modelListing(options.models ?? ['gpt-4o-mini', 'text', 'tool']);
   let closedEarly = 0;
   const server: Server = createServer(async (req, res) => {
     res.on('close', () => {
@@ -52,6 +56,10 @@ export async function startFakeOpenAI(options: { pathPrefix?: string } = {}): Pr
     });
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
+    if (req.method === 'GET' && req.url === `${prefix}/models`) {
+      listing.authorizations.push(req.headers.authorization ?? null);
+      return sendModelList(res, listing);
+    }
     if (req.method !== 'POST' || req.url !== `${prefix}/chat/completions`) {
       return sendError(res, 404, 'invalid_request_error', `Unknown request URL: ${req.method} ${req.url}`, 'unknown_url');
     }
@@ -70,6 +78,7 @@ export async function startFakeOpenAI(options: { pathPrefix?: string } = {}): Pr
     requests,
     calls: (model) => requests.filter((r) => r.body.model === model).length,
     closedEarly: () => closedEarly,
+    listing,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -85,8 +94,9 @@ async function respond(body: Record<string, any>, res: ServerResponse): Promise<
   const spec = model.split('#')[0];
   const [kind, arg] = splitOnce(spec.includes('@') ? spec.slice(spec.indexOf('@') + 1) : spec, ':');
   if (kind === 'error') {
-    const status = Number(arg);
-    const headers: Record<string, string> = status === 429 ? { 'retry-after': '1' } : {};
+    const [statusText, retryAfter] = splitOnce(arg ?? '', ':');
+    const status = Number(statusText);
+    const headers: Record<string, string> = status === 429 ? { 'retry-after': retryAfter ?? '1' } : {};
     const type = status === 400 ? 'invalid_request_error' : status === 401 ? 'invalid_request_error' : status === 429 ? 'rate_limit_exceeded' : 'server_error';
     return sendError(res, status, type, `fake upstream error ${status}`, status === 401 ? 'invalid_api_key' : null, status === 400 ? 'messages' : null, headers);
   }
@@ -187,6 +197,14 @@ async function streamAnswer(res: ServerResponse, model: string, answer: Answer, 
   }
   if (includeUsage && kind !== 'nousage') res.write(`data: ${JSON.stringify({ ...base, choices: [], usage: usage() })}\n\n`);
   res.end('data: [DONE]\n\n');
+}
+
+/** GET /v1/models as OpenAI answers it: `{object: "list", data: [{id, object: "model", created, owned_by}]}`. */
+function sendModelList(res: ServerResponse, listing: ModelListing): void {
+  listing.calls++;
+  if (listing.failWith !== null) return sendError(res, listing.failWith, 'server_error', 'The server had an error while processing your request. Sorry about that!');
+  res.writeHead(200, { 'content-type': 'application/json', 'openai-processing-ms': '41' });
+  res.end(JSON.stringify({ object: 'list', data: listing.models.map((id) => ({ id, object: 'model', created: 1721172741, owned_by: 'system' })) }));
 }
 
 function sendError(res: ServerResponse, status: number, type: string, message: string, code: string | null = null, param: string | null = null, headers: Record<string, string> = {}): void {

@@ -46,7 +46,8 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
   for (const [provider, models] of Object.entries(options.pricing ?? {})) {
     writeFileSync(path.join(pricingDir, `${provider}.json`), JSON.stringify({ provider, source: 'test', updated: '2026-11-22', models }));
   }
-  const env: Record<string, string> = { ROUTER_DB: path.join(dir, 'router.db'), ROUTER_CATEGORIES_DIR: categoriesDir, ROUTER_PRICING_DIR: pricingDir, ...options.env };
+  // Background health probes are off unless a test asks for them: they would add requests to the fakes' counts.
+  const env: Record<string, string> = { ROUTER_DB: path.join(dir, 'router.db'), ROUTER_CATEGORIES_DIR: categoriesDir, ROUTER_PRICING_DIR: pricingDir, ROUTER_HEALTH_INTERVAL_S: '0', ...options.env };
   if (options.routerConfig) {
     writeFileSync(path.join(dir, 'router-config.json'), JSON.stringify(options.routerConfig));
     env.ROUTER_CONFIG = path.join(dir, 'router-config.json');
