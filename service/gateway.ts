@@ -23,6 +23,9 @@ import { getRequest, listRequests } from './store/request-query.ts';
 import { RequestLog } from './store/request-log.ts';
 import { LogRetention } from './store/log-retention.ts';
 import { registerRequestLogMetrics, type RequestLogStatus } from './http/request-log-prometheus.ts';
+import { GroupRegistry } from './walk/groups/group-registry.ts';
+import { GroupCatalog } from './plan/group-catalog.ts';
+import type { Random } from './walk/groups/seeded-random.ts';
 
 export interface Gateway {
   app: Hono;
@@ -35,6 +38,8 @@ export interface Gateway {
 
 export interface GatewayOverrides {
   providerFactories?: Partial<Record<ProviderType, ProviderFactory>>;
+  /** The deployment groups' random source (a seeded one in tests); Math.random otherwise. */
+  groupRandom?: Random;
 }
 
 /** Stored settings (changed over /config) win over the environment's; unusable ones are reported and skipped. */
@@ -61,20 +66,36 @@ export function buildGateway(config: GatewayConfig, overrides: GatewayOverrides 
   const prices = new PriceTable(readPricingFiles(config.pricingDir));
   const providers = new ProviderRegistry(config.providers, overrides.providerFactories ?? undefined, config.upstreamLimits);
   const breakers = new BreakerRegistry(config.breaker, config.breakerOverrides, {
-    permanent: () => new Set(categories.list().flatMap((c) => c.chain)),
+    // A group's deployments are configured, not a client's ad-hoc targets: their breakers stay.
+    permanent: () => new Set([...categories.list().flatMap((c) => c.chain), ...groups.deploymentIds()]),
     maxCooldownMs: config.maxCooldownMs,
   });
   breakers.onStateChange((target, state) => breakerEvents.add(target, state));
-  const walker = new ChainWalker(providers, breakers, { attemptTimeoutMs: config.attemptTimeoutMs });
   const settings = new SettingsStore(db);
+  const groups = new GroupRegistry({
+    providers,
+    breakers,
+    priceOf: (target) => {
+      const price = prices.price(target);
+      return price ? price.input + price.output : undefined;
+    },
+    keyFromEnv: config.keyFromEnv ?? (() => undefined),
+    random: overrides.groupRandom,
+  });
+  const groupCatalog = new GroupCatalog(config.groups ?? {}, settings, groups, (name) => providers.has(name));
+  const walker = new ChainWalker(providers, breakers, { attemptTimeoutMs: config.attemptTimeoutMs }, groups);
   const classifier = buildClassifier(config.classifier, settings.get<ClassifierSettings>(CLASSIFIER_SETTINGS_KEY), (target, request, signal) => {
     const parsed = parseTarget(target);
     if (!parsed) return Promise.reject(new Error(`classifier model "${target}" is not a provider/model target`));
     // The classifier's own call walks a one-target chain: breaker, deadline and error mapping included.
     return walker.complete([parsed], request, signal).then((r) => r.value);
   });
-  const router = new ChatRouter({ categories, classifier, providers, walker, prices, log });
-  const prometheus = new PrometheusMetrics({ breakers: () => breakers.snapshot(), chainTargets: () => categories.list().flatMap((c) => c.chain) });
+  const router = new ChatRouter({ categories, classifier, providers, walker, prices, log, groups });
+  const prometheus = new PrometheusMetrics({
+    breakers: () => breakers.snapshot(),
+    chainTargets: () => [...categories.list().flatMap((c) => c.chain), ...groups.deploymentIds()],
+    deployments: () => groups.snapshot().flatMap((g) => g.deployments),
+  });
   log.onRecord((record) => prometheus.record(record));
   registerRequestLogMetrics(prometheus.registry, requestLogStatus);
 
@@ -92,6 +113,8 @@ export function buildGateway(config: GatewayConfig, overrides: GatewayOverrides 
     prometheus,
     classifier,
     settings,
+    groups: groupCatalog,
+    groupStats: () => groups.snapshot(),
     startedAt: Date.now(),
     requestLog: { status: requestLogStatus, countUnauthenticated: () => log.countUnauthenticated() },
     requests: {

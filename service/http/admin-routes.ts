@@ -17,6 +17,9 @@ import { metricsRoutes } from './metrics-routes.ts';
 import type { PrometheusMetrics } from './prometheus-metrics.ts';
 import type { RequestLogStatus } from './request-log-prometheus.ts';
 import { providerRoutes } from './provider-routes.ts';
+import { groupRoutes } from './group-routes.ts';
+import type { GroupCatalog } from '../plan/group-catalog.ts';
+import type { GroupSnapshot } from '../walk/groups/group-registry.ts';
 
 export interface AdminDeps {
   config: GatewayConfig;
@@ -35,6 +38,9 @@ export interface AdminDeps {
   requests: { list: (filters: RequestFilters, limit: number, cursor: string | null) => RequestPage; get: (id: string) => RequestView | undefined };
   /** The running classifier, for its settings in GET /config (they are changed over /config/classifier). */
   classifier?: { readonly settings: unknown };
+  /** Deployment groups' definitions (GET/POST/DELETE /config/group…) and live counters (/metrics). */
+  groups?: GroupCatalog;
+  groupStats?: () => GroupSnapshot[];
 }
 
 /** The paths adminAuth guards. */
@@ -47,5 +53,6 @@ export function adminRoutes(deps: AdminDeps): Hono {
   app.route('/', breakerRoutes(deps));
   app.route('/', providerRoutes(deps));
   app.route('/', requestRoutes(deps));
+  app.route('/', groupRoutes(deps));
   return app;
 }

@@ -20,7 +20,7 @@ export function chainFailureError(failure: ChainFailure, category: string, deadl
       const env = providers.find((p) => p.name === name)?.envHint ?? [];
       return env.length ? `${name} (${env.join(' or ')})` : name;
     });
-    const blocked = attempts.filter((a) => a.outcome === 'breaker_open' || a.outcome === 'cooling_down').map((a) => `${a.target} (${a.outcome.replace('_', ' ')})`);
+    const blocked = attempts.filter((a) => a.outcome === 'breaker_open' || a.outcome === 'cooling_down' || a.outcome === 'busy').map((a) => `${a.target} (${a.outcome.replace('_', ' ')})`);
     const parts = [];
     if (hints.length) parts.push(`no configured provider can serve category "${category}": configure one of ${hints.join(', ')}`);
     if (blocked.length) parts.push(`targets temporarily unavailable: ${blocked.join(', ')}`);
