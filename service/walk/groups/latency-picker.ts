@@ -2,7 +2,7 @@
 // older routers' dynamic weighting). Deployments within the tolerance band of the best share the
 // load by weight, so two near-equal hosts both stay warm; one never measured counts as 0 ms, so a
 // new deployment is tried at once.
-import { byWeight, type PickCandidate } from './pick-candidate.ts';
+import { byWeightWhere, type PickCandidate } from './pick-candidate.ts';
 
 export interface LatencyOptions {
   /** A deployment whose score is within this fraction above the best one's shares the load (0.2 = 20%). */
@@ -28,6 +28,5 @@ export function pickByLatency<T extends PickCandidate>(candidates: readonly T[],
   for (const c of candidates) best = Math.min(best, latencyScore(c, now, options.penaltyHalfLifeMs));
   // An absolute floor of 1 ms keeps sub-millisecond local hosts (best ≈ 0) from splitting on noise.
   const ceiling = best * (1 + options.tolerance) + 1;
-  const band = candidates.filter((c) => latencyScore(c, now, options.penaltyHalfLifeMs) <= ceiling);
-  return byWeight(band, random);
+  return byWeightWhere(candidates, (c) => latencyScore(c, now, options.penaltyHalfLifeMs) <= ceiling, random);
 }

@@ -30,3 +30,24 @@ export function byWeight<T extends PickCandidate>(candidates: readonly T[], rand
   }
   return candidates[candidates.length - 1];
 }
+
+/** byWeight over the candidates `keep` accepts (at least one must be), without building a list: a pick runs per request. */
+export function byWeightWhere<T extends PickCandidate>(candidates: readonly T[], keep: (c: T) => boolean, random: () => number): T {
+  let total = 0;
+  let only: T | undefined;
+  let kept = 0;
+  for (const c of candidates) {
+    if (!keep(c)) continue;
+    total += c.weight;
+    only = c;
+    kept++;
+  }
+  if (kept === 1) return only!;
+  let r = random() * total;
+  for (const c of candidates) {
+    if (!keep(c)) continue;
+    r -= c.weight;
+    if (r < 0) return c;
+  }
+  return only!;
+}
