@@ -76,6 +76,8 @@ describe('weighted (the default)', () => {
   it('honours every weight within ±5% over 2,000 requests, and shows each deployment in x-router-model, /metrics and Prometheus', { timeout: 120_000 }, async () => {
     const hosts = await fakes({ a: {}, b: {}, c: {} });
     const gw = await gateway(hosts, { spread: { deployments: [{ target: 'a/m', weight: 5 }, { target: 'b/m', weight: 3 }, { target: 'c/m', weight: 2 }] } }, { chains: { conversation: ['group:spread'] } });
+    const models = await gw.client().models.list();
+    expect(models.data.find((m) => m.id === 'group:spread')).toMatchObject({ owned_by: 'router' });
     const answers = await load(2000, 16, () => ask(gw, 'router/conversation'));
     const share = shares(answers.map((a) => a.served));
     expect(Object.keys(share).sort()).toEqual(['group:spread@a/m', 'group:spread@b/m', 'group:spread@c/m']);
@@ -252,5 +254,10 @@ describe('cost', () => {
     for await (const chunk of stream.data) text += chunk.choices[0]?.delta?.content ?? '';
     expect(text).toBe('from cheap');
     expect(hosts.dear.requests).toBe(0);
+    // A stream holds its slot until it ends, then gives it back.
+    const metrics = await (await fetch(`${gw.url}/metrics`)).json();
+    expect(metrics.groups[0].deployments.map((d: { in_flight: number }) => d.in_flight)).toEqual([0, 0]);
+    const models = await gw.client().models.list();
+    expect(models.data.find((m) => m.id === 'group:thrifty')).toBeUndefined();
   });
 });

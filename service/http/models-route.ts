@@ -15,6 +15,11 @@ export function modelsRoute(categories: CategoryRegistry, providers: ProviderReg
       for (const target of category.chain) targets.add(target);
     }
     for (const target of targets) {
+      // A deployment group (`group:fast`) is the router's own; it has no '/'.
+      if (target.startsWith('group:')) {
+        data.push(model(target, 'router'));
+        continue;
+      }
       const provider = target.slice(0, target.indexOf('/'));
       data.push(model(target, provider, { configured: providers.get(provider)?.config.configured ?? false }));
     }
