@@ -136,7 +136,14 @@ export class GroupRegistry {
   }
 
   snapshot(): GroupSnapshot[] {
-    return [...this.#groups.values()].map((group) => ({
+    return [...this.#groups.values()].map((group) => this.#groupSnapshot(group));
+  }
+
+  #groupSnapshot(group: DeploymentGroup): GroupSnapshot {
+    // Shares are of the current deployments' picks (a redefinition may have removed some).
+    let picks = 0;
+    for (const d of group.deployments) picks += d.picks;
+    return {
       name: group.settings.name,
       strategy: group.settings.strategy,
       max_attempts: group.settings.maxAttempts,
@@ -149,13 +156,13 @@ export class GroupRegistry {
         max_concurrent: Number.isFinite(d.maxConcurrent) ? d.maxConcurrent : null,
         in_flight: d.inFlight,
         picks: d.picks,
-        share: group.picks > 0 ? Math.round((d.picks / group.picks) * 10_000) / 10_000 : 0,
+        share: picks > 0 ? Math.round((d.picks / picks) * 10_000) / 10_000 : 0,
         successes: d.successes,
         failures: d.failures,
         latency_ms: d.latencyMs === undefined ? null : Math.round(d.latencyMs * 10) / 10,
         breaker_state: this.#deps.breakers.state(d.id),
       })),
-    }));
+    };
   }
 
   /**
