@@ -216,6 +216,19 @@ describe('failure inside a group', () => {
   });
 });
 
+describe('a rate-limited deployment', () => {
+  it('cools down alone: its request goes to a sibling, and it is not called again while cooling', async () => {
+    const hosts = await fakes({ limited: { status: 429 }, free: {} });
+    const gw = await gateway(hosts, { pair: { strategy: 'round-robin', deployments: [{ target: 'limited/m' }, { target: 'free/m' }] } });
+    expect(await ask(gw, 'group:pair')).toMatchObject({ served: 'group:pair@free/m', attempts: 2 });
+    expect(gw.gateway.breakers.coolingUntil('group:pair@limited/m')).toBeGreaterThan(Date.now());
+    expect(gw.gateway.breakers.coolingUntil('group:pair@free/m')).toBeUndefined();
+    hosts.limited.set({});
+    for (let i = 0; i < 4; i++) expect(await ask(gw, 'group:pair')).toMatchObject({ served: 'group:pair@free/m', attempts: 1 });
+    expect(hosts.limited.requests).toBe(1);
+  });
+});
+
 describe('tool loops', () => {
   const weatherTool: OpenAI.ChatCompletionTool = { type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } };
 

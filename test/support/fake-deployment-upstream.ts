@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 export interface DeploymentBehaviour {
   /** Wait this long before the answer's headers (so it is also the time to first token). */
   delayMs?: number;
-  /** Answer with this error status instead (OpenAI's error shape). */
+  /** Answer with this error status instead (OpenAI's error shape; a 429 carries retry-after: 30). */
   status?: number;
   /** Hold every answer until release() is called. */
   hold?: boolean;
@@ -93,7 +93,8 @@ function answer(res: ServerResponse, name: string, body: Record<string, any>): v
   res.end(JSON.stringify({ ...base, object: 'chat.completion', choices: [{ index: 0, message, finish_reason: wantsTool ? 'tool_calls' : 'stop' }], usage: USAGE }));
 }
 
+/** A 429 asks the caller to wait 30 s, as rate-limited providers do. */
 function sendError(res: ServerResponse, status: number): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
+  res.writeHead(status, { 'content-type': 'application/json', ...(status === 429 ? { 'retry-after': '30' } : {}) });
   res.end(JSON.stringify({ error: { message: `fake deployment error ${status}`, type: status >= 500 ? 'server_error' : 'invalid_request_error', param: null, code: null } }));
 }
