@@ -6,6 +6,8 @@ import type OpenAI from 'openai';
 import { startFakeDeployment, type DeploymentBehaviour, type FakeDeployment } from './support/fake-deployment-upstream.ts';
 import { startGateway, type RunningGateway } from './support/start-gateway.ts';
 import { seededRandom } from '../service/walk/groups/seeded-random.ts';
+import { startFakeOpenAI } from './support/fake-openai-upstream.ts';
+import { until } from './support/until.ts';
 
 const running: Array<{ close(): Promise<void> }> = [];
 afterEach(async () => {
@@ -173,6 +175,38 @@ describe('first-available', () => {
     hosts.solo.release();
     expect((await first).served).toBe('group:busy@solo/m');
     expect(hosts.solo.maxInFlight).toBe(1);
+  });
+});
+
+describe('slots and departing clients', () => {
+  it('gives a slot back when the client leaves mid-stream, so a one-at-a-time deployment serves the next caller', async () => {
+    const upstream = await startFakeOpenAI();
+    running.push(upstream);
+    const gw = await startGateway({
+      routerConfig: { providers: { x: { type: 'openai', baseURL: upstream.baseURL } }, groups: { solo: { strategy: 'first-available', queueTimeoutMs: 60_000, deployments: [{ target: 'x/drip:50' }] } } },
+    });
+    running.push(gw);
+    const controller = new AbortController();
+    const res = await fetch(`${gw.baseURL}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'group:solo', stream: true, messages: [{ role: 'user', content: 'hi' }] }),
+      signal: controller.signal,
+    });
+    expect(res.headers.get('x-router-model')).toBe('group:solo@x/drip:50');
+    const reader = res.body!.getReader();
+    await reader.read();
+    controller.abort();
+    const inFlight = async () => (await (await fetch(`${gw.url}/metrics`)).json()).groups[0].deployments[0].in_flight as number;
+    await until(() => upstream.closedEarly() === 1, 10_000);
+    // The slot is given back when the breaker's call ends; a bounded poll of /metrics sees it.
+    let left = await inFlight();
+    for (let i = 0; i < 200 && left !== 0; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      left = await inFlight();
+    }
+    expect(left).toBe(0);
+    expect(await ask(gw, 'group:solo')).toMatchObject({ served: 'group:solo@x/drip:50', attempts: 1 });
   });
 });
 
