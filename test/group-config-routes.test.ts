@@ -168,6 +168,22 @@ describe('POST /config/group', () => {
   });
 });
 
+describe('a deployment whose key variable is not set', () => {
+  it('is passed over without a call, its sibling serves, and with no sibling the answer names the variable', async () => {
+    const body = { name: 'partial', strategy: 'round-robin', deployments: [{ target: 'shared/m', name: 'unset', apiKeyEnv: 'NOT_SET_ANYWHERE' }, { target: 'shared/m', name: 'k1', apiKeyEnv: 'KEY_ONE' }] };
+    expect((await admin('POST', '/config/group', body)).status).toBe(201);
+    const before = host.keys.length;
+    for (let i = 0; i < 3; i++) expect((await ask('group:partial')).served).toBe('group:partial@shared+k1/m');
+    expect(host.keys.slice(before)).toEqual([SECRETS.KEY_ONE, SECRETS.KEY_ONE, SECRETS.KEY_ONE]);
+    expect((await admin('POST', '/config/group', { name: 'partial', deployments: [body.deployments[0]] })).status).toBe(200);
+    const res = await fetch(`${gw.baseURL}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'group:partial', messages: [{ role: 'user', content: 'hi' }] }) });
+    expect(res.status).toBe(503);
+    const error = (await res.json()).error;
+    expect(error.attempts[0]).toMatchObject({ target: 'group:partial@shared+unset/m', outcome: 'skipped', error: expect.stringContaining('NOT_SET_ANYWHERE') });
+    expect((await admin('DELETE', '/config/group/partial')).status).toBe(200);
+  });
+});
+
 describe('DELETE /config/group/:name', () => {
   it('refuses a group still in a chain, and one that lives in ROUTER_CONFIG', async () => {
     const inUse = await admin('DELETE', '/config/group/keys');
