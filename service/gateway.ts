@@ -27,6 +27,9 @@ import { registerRequestLogMetrics, type RequestLogStatus } from './http/request
 import { ModelAliases } from './plan/model-aliases.ts';
 import { ProviderHealth } from './providers/provider-health.ts';
 import { applyDeclaredConfig } from './config/apply-declared-config.ts';
+import { GroupRegistry } from './walk/groups/group-registry.ts';
+import { GroupCatalog } from './plan/group-catalog.ts';
+import type { Random } from './walk/groups/seeded-random.ts';
 
 export interface Gateway {
   app: Hono;
@@ -42,6 +45,8 @@ export interface GatewayOverrides {
   providerFactories?: Partial<Record<ProviderType, ProviderFactory>>;
   /** Health probes by provider type, in place of the SDK listings. */
   healthProbes?: ConstructorParameters<typeof ProviderHealth>[1]['list'];
+  /** The deployment groups' random source (a seeded one in tests); Math.random otherwise. */
+  groupRandom?: Random;
 }
 
 /** Stored settings (changed over /config) win over the environment's; unusable ones are reported and skipped. */
@@ -70,13 +75,25 @@ export function buildGateway(config: GatewayConfig, overrides: GatewayOverrides 
   const prices = new PriceTable(readPricingFiles(config.pricingDir));
   const providers = new ProviderRegistry(config.providers, overrides.providerFactories ?? undefined, config.upstreamLimits);
   const breakers = new BreakerRegistry(config.breaker, config.breakerOverrides, {
-    permanent: () => new Set(categories.list().flatMap((c) => c.chain)),
+    // A group's deployments are configured, not a client's ad-hoc targets: their breakers stay.
+    permanent: () => new Set([...categories.list().flatMap((c) => c.chain), ...groups.deploymentIds()]),
     maxCooldownMs: config.maxCooldownMs,
   });
   breakers.onStateChange((target, state) => breakerEvents.add(target, state));
   const health = new ProviderHealth(config.providers, { ...config.health, list: overrides.healthProbes });
-  const walker = new ChainWalker(providers, breakers, { attemptTimeoutMs: config.attemptTimeoutMs, providerDown: (name) => health.providerDown(name) });
   const settings = new SettingsStore(db);
+  const groups = new GroupRegistry({
+    providers,
+    breakers,
+    priceOf: (target) => {
+      const price = prices.price(target);
+      return price ? price.input + price.output : undefined;
+    },
+    keyFromEnv: config.keyFromEnv ?? (() => undefined),
+    random: overrides.groupRandom,
+  });
+  const groupCatalog = new GroupCatalog(config.groups ?? {}, settings, groups, (name) => providers.has(name));
+  const walker = new ChainWalker(providers, breakers, { attemptTimeoutMs: config.attemptTimeoutMs, providerDown: (name) => health.providerDown(name) }, groups);
   const aliases = new ModelAliases(settings);
   // ROUTER_CONFIG's categories, aliases and classifier settings are written to the store before anything reads them.
   try {
@@ -88,6 +105,7 @@ export function buildGateway(config: GatewayConfig, overrides: GatewayOverrides 
       settings,
       classifierKey: CLASSIFIER_SETTINGS_KEY,
       hasProvider: (name) => providers.has(name),
+      hasGroup: (name) => groupCatalog.has(name),
       classifierFromEnv: config.classifier,
     });
   } catch (error) {
@@ -103,8 +121,13 @@ export function buildGateway(config: GatewayConfig, overrides: GatewayOverrides 
     // The classifier's own call walks a one-target chain: breaker, deadline and error mapping included.
     return walker.complete([parsed], request, signal).then((r) => r.value);
   });
-  const router = new ChatRouter({ categories, classifier, providers, walker, prices, log, aliases });
-  const prometheus = new PrometheusMetrics({ breakers: () => breakers.snapshot(), chainTargets: () => categories.list().flatMap((c) => c.chain), providerHealth: () => health.snapshot() });
+  const router = new ChatRouter({ categories, classifier, providers, walker, prices, log, aliases, groups });
+  const prometheus = new PrometheusMetrics({
+    breakers: () => breakers.snapshot(),
+    chainTargets: () => [...categories.list().flatMap((c) => c.chain), ...groups.deploymentIds()],
+    deployments: () => groups.snapshot().flatMap((g) => g.deployments),
+    providerHealth: () => health.snapshot(),
+  });
   log.onRecord((record) => prometheus.record(record));
   registerRequestLogMetrics(prometheus.registry, requestLogStatus);
 
@@ -124,6 +147,8 @@ export function buildGateway(config: GatewayConfig, overrides: GatewayOverrides 
     settings,
     aliases,
     health,
+    groups: groupCatalog,
+    groupStats: () => groups.snapshot(),
     startedAt: Date.now(),
     requestLog: { status: requestLogStatus, countUnauthenticated: () => log.countUnauthenticated() },
     requests: {

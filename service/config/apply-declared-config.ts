@@ -21,6 +21,8 @@ export interface ApplyDeps {
   /** The settings key the classifier's stored settings live under. */
   classifierKey: string;
   hasProvider: (name: string) => boolean;
+  /** A deployment group of that name exists (a chain may name `group:<name>`). */
+  hasGroup?: (name: string) => boolean;
   /** The classifier's settings from the environment, under the file's. */
   classifierFromEnv: ClassifierSettings;
 }
@@ -36,7 +38,7 @@ export function applyDeclaredConfig(deps: ApplyDeps): AppliedConfig {
   const { declared } = deps;
   const problems: string[] = [];
   for (const [name, category] of Object.entries(declared.categories)) {
-    const problem = chainProblem(category.chain, deps.hasProvider);
+    const problem = chainProblem(category.chain, deps.hasProvider, deps.hasGroup);
     if (problem) problems.push(`categories.${name}.chain: ${problem}`);
   }
   const willExist = (name: string) => deps.categories.get(name) !== undefined || name in declared.categories;

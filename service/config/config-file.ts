@@ -40,7 +40,7 @@ const providerFileSchema = z
   })
   .strict();
 
-const breakerSchema = z
+export const breakerSchema = z
   .object({
     errorThresholdPercentage: z.number().min(1).max(100).optional(),
     volumeThreshold: z.number().int().min(1).optional(),
@@ -71,6 +71,43 @@ const healthSchema = z
   })
   .strict();
 
+export const GROUP_STRATEGIES = ['weighted', 'round-robin', 'least-busy', 'latency', 'first-available', 'cost'] as const;
+
+/** A group's name: no `/` and no `:`, so `group:<name>` can never read as a `provider/model`. */
+export const groupName = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'a group name is 1-64 lowercase letters, digits, _ or -, starting with a letter or digit');
+
+const deploymentSchema = z
+  .object({
+    /** `provider/model`: the provider whose adapter (and, without an own instance, key and host) it uses. */
+    target: z.string().min(3).max(200),
+    /** Names an own instance (baseURL, apiKeyEnv) of the provider; required with either. */
+    name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'a deployment name is 1-32 lowercase letters, digits, _ or -').optional(),
+    weight: z.number().positive().max(1_000_000).optional(),
+    maxConcurrent: z.number().int().min(1).max(100_000).optional(),
+    breaker: breakerSchema.optional(),
+    baseURL: baseURL.optional(),
+    /** The NAME of the environment variable holding this deployment's key; the key itself is never written anywhere. */
+    apiKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'apiKeyEnv is the name of an environment variable (letters, digits, _)').optional(),
+  })
+  .strict();
+
+export const groupSchema = z
+  .object({
+    strategy: z.enum(GROUP_STRATEGIES).optional(),
+    deployments: z.array(deploymentSchema).min(1).max(64),
+    /** Deployments one request may try inside the group before the chain moves on (default: all of them). */
+    maxAttempts: z.number().int().min(1).max(64).optional(),
+    /** Requests that may wait for a slot when every usable deployment is at maxConcurrent (default 100). */
+    queueSize: z.number().int().min(0).max(100_000).optional(),
+    /** How long one waits before the walk moves on (default 10 s). */
+    queueTimeoutMs: timerMs(0).optional(),
+    /** `latency`: scores within this fraction of the best share the load (default 0.2). */
+    latencyTolerance: z.number().min(0).max(10).optional(),
+    /** `latency`: ms added to a deployment's score per failure, halving every 30 s (default 2000). */
+    failurePenaltyMs: z.number().int().min(0).max(600_000).optional(),
+  })
+  .strict();
+
 const configFileSchema = z
   .object({
     providers: z.record(providerName, providerFileSchema).optional(),
@@ -83,10 +120,14 @@ const configFileSchema = z
     /** Model aliases: a bare model name → `router/<category>` or a `provider/model` target. */
     aliases: z.record(aliasName, z.string().min(3).max(300)).optional(),
     classifier: classifierPatchSchema.optional(),
-    // Groups (issue 13) take their place here: `groups: z.record(…)`, applied at start like categories.
     health: healthSchema.optional(),
+    /** Deployment groups by name, named in chains as `group:<name>` (see docs/CONFIGURATION.md). */
+    groups: z.record(groupName, groupSchema).optional(),
   })
   .strict();
+
+export type GroupDefinition = z.infer<typeof groupSchema>;
+export type DeploymentDefinition = GroupDefinition['deployments'][number];
 
 export type ConfigFile = z.infer<typeof configFileSchema>;
 
@@ -134,6 +175,7 @@ function knownKeysAt(path: PropertyKey[]): string[] {
     schema = unwrap(schema);
     if (schema instanceof z.ZodObject) schema = schema.shape[String(segment)];
     else if (schema instanceof z.ZodRecord) schema = schema.valueType as z.ZodType;
+    else if (schema instanceof z.ZodArray) schema = schema.element as z.ZodType;
     else return [];
     if (!schema) return [];
   }

@@ -4,7 +4,8 @@ import type { ProviderType } from '../providers/chat-provider.ts';
 import type { ClassifierSettings } from '../classify/configurable-classifier.ts';
 import type { UpstreamLimits } from '../providers/openai/upstream-limits.ts';
 import { parseTarget } from '../plan/target.ts';
-import { readConfigFile, type ConfigFile, type DeclaredCategory } from './config-file.ts';
+import { groupProblem } from '../walk/groups/group-definition.ts';
+import { readConfigFile, type ConfigFile, type DeclaredCategory, type GroupDefinition } from './config-file.ts';
 import { ConfigError, MAX_TIMER_MS, baseUrlFrom, durationMsFrom, headersFrom, hostFrom, keyListFrom, numberFrom, portFrom, corsOriginsFrom } from './config-values.ts';
 
 export interface ProviderConfig {
@@ -82,6 +83,10 @@ export interface GatewayConfig {
   classifier: ClassifierSettings;
   declared: DeclaredConfig;
   health: HealthOptions;
+  /** Deployment groups from ROUTER_CONFIG `groups`; groups changed over /config are stored and win by name. */
+  groups: Record<string, GroupDefinition>;
+  /** A deployment's key by the name of its environment variable (`apiKeyEnv`); the key is never stored. */
+  keyFromEnv?: (name: string) => string | undefined;
   /** Reads the same environment and ROUTER_CONFIG again (POST /config/reload); throws ConfigError like the first read. */
   reread: () => GatewayConfig;
 }
@@ -97,6 +102,10 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
   const configFile = env.ROUTER_CONFIG || undefined;
   const file = configFile ? readConfigFile(configFile) : {};
   const providers = buildProviders(env, file);
+  for (const [name, group] of Object.entries(file.groups ?? {})) {
+    const problem = groupProblem(name, group, { knownProvider: (p) => providers.some((c) => c.name === p), fromAdmin: false });
+    if (problem) throw new ConfigError(`ROUTER_CONFIG ${configFile}: groups.${name}.${problem}`);
+  }
   return {
     port: portFrom(env.PORT, 3456, 'PORT'),
     host: hostFrom(env.HOST, '127.0.0.1', 'HOST'),
@@ -136,6 +145,8 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       failuresBeforeDown: Math.round(numberFrom(env.ROUTER_HEALTH_FAILURES, file.health?.failuresBeforeDown ?? 3, 'ROUTER_HEALTH_FAILURES', 1, 100)),
       routing: booleanFrom(env.ROUTER_HEALTH_ROUTING, file.health?.routing ?? true, 'ROUTER_HEALTH_ROUTING'),
     },
+    groups: file.groups ?? {},
+    keyFromEnv: (name) => env[name],
     reread: () => loadConfig(env),
   };
 }

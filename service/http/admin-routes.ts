@@ -19,6 +19,9 @@ import type { RequestLogStatus } from './request-log-prometheus.ts';
 import type { ModelAliases } from '../plan/model-aliases.ts';
 import type { ProviderHealth } from '../providers/provider-health.ts';
 import { providerRoutes } from './provider-routes.ts';
+import { groupRoutes } from './group-routes.ts';
+import type { GroupCatalog } from '../plan/group-catalog.ts';
+import type { GroupSnapshot } from '../walk/groups/group-registry.ts';
 
 export interface AdminDeps {
   config: GatewayConfig;
@@ -39,6 +42,9 @@ export interface AdminDeps {
   classifier?: { readonly settings: unknown };
   aliases: ModelAliases;
   health: ProviderHealth;
+  /** Deployment groups' definitions (GET/POST/DELETE /config/group…) and live counters (/metrics). */
+  groups?: GroupCatalog;
+  groupStats?: () => GroupSnapshot[];
 }
 
 /** The paths adminAuth guards. */
@@ -51,5 +57,6 @@ export function adminRoutes(deps: AdminDeps): Hono {
   app.route('/', breakerRoutes(deps));
   app.route('/', providerRoutes(deps));
   app.route('/', requestRoutes(deps));
+  app.route('/', groupRoutes(deps));
   return app;
 }

@@ -17,7 +17,8 @@ export function breakerRoutes(deps: AdminDeps): Hono {
   app.post('/circuit-breaker/reset/:target{.+}', (c) => {
     const target = c.req.param('target');
     const parsed = parseTarget(target);
-    if (!parsed || !deps.providers.has(parsed.provider)) {
+    const deployment = deps.groupStats?.().some((g) => g.deployments.some((d) => d.id === target)) ?? false;
+    if (!deployment && (!parsed || !deps.providers.has(parsed.provider))) {
       return errorResponse(c, new HttpError(404, 'not_found_error', `unknown target "${target}"`, 'target', 'unknown_target'));
     }
     // Nothing to reset: a target never called (no breaker) and not cooling down.

@@ -25,6 +25,8 @@ export interface ReloadDeps {
   categoryStore: CategoryStore;
   providers: ProviderRegistry;
   prices: PriceTable;
+  /** Deployment groups a chain may name as `group:<name>`. */
+  groups?: { has(name: string): boolean };
 }
 
 export interface ReloadProblem {
@@ -55,7 +57,7 @@ export type ReloadResult = { ok: true; report: ReloadReport } | { ok: false; pro
 
 export function reloadConfiguration(deps: ReloadDeps, fromFiles: string[]): ReloadResult {
   const problems: ReloadProblem[] = [];
-  const files = readCategoryDir(deps.config.categoriesDir, (name) => deps.providers.has(name), problems);
+  const files = readCategoryDir(deps.config.categoriesDir, (name) => deps.providers.has(name), (name) => deps.groups?.has(name) ?? false, problems);
   const pricing = readPricingDir(deps.config.pricingDir, problems);
   const fresh = rereadConfig(deps.config, problems);
   for (const name of fromFiles) if (!files.has(name)) problems.push({ source: 'from_files', error: `no file in categories/ defines "${name}"` });
@@ -115,7 +117,7 @@ export function reloadConfiguration(deps: ReloadDeps, fromFiles: string[]): Relo
   return { ok: true, report };
 }
 
-function readCategoryDir(dir: string, knownProvider: (name: string) => boolean, problems: ReloadProblem[]): Map<string, CategoryDefinition> {
+function readCategoryDir(dir: string, knownProvider: (name: string) => boolean, knownGroup: (name: string) => boolean, problems: ReloadProblem[]): Map<string, CategoryDefinition> {
   const byName = new Map<string, CategoryDefinition>();
   for (const file of jsonFiles(dir, 'categories', problems)) {
     const source = `categories/${file}`;
@@ -126,7 +128,7 @@ function readCategoryDir(dir: string, knownProvider: (name: string) => boolean, 
       problems.push({ source, error: firstIssue(parsed.error).message });
       continue;
     }
-    const chain = chainProblem(parsed.data.chain, knownProvider);
+    const chain = chainProblem(parsed.data.chain, knownProvider, knownGroup);
     if (chain) problems.push({ source, error: `chain: ${chain}` });
     else if (byName.has(parsed.data.name)) problems.push({ source, error: `category "${parsed.data.name}" is defined by another file too` });
     else byName.set(parsed.data.name, parsed.data);
@@ -176,6 +178,7 @@ function configChanges(running: GatewayConfig, fresh: GatewayConfig): Array<{ pa
   compare('aliases', running.declared.aliases, fresh.declared.aliases);
   compare('classifier', running.declared.classifier, fresh.declared.classifier);
   compare('health', running.health, fresh.health);
+  compare('groups', running.groups, fresh.groups);
   return changes;
 }
 

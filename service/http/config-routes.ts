@@ -12,6 +12,7 @@ import { HttpError, errorResponse, invalidRequest } from './openai-error.ts';
 import { readJsonBody } from './read-json-body.ts';
 import { aliasDestinationProblem, aliasName } from '../plan/model-aliases.ts';
 import { chainWarnings } from './chain-warnings.ts';
+import { groupView } from './group-routes.ts';
 
 const targets = z.array(z.string().min(3).max(200)).min(1).max(20);
 const modelMappingSchema = withChainAlias(z.object({ category: z.string().min(1), chain: targets.optional(), models: targets.optional() }));
@@ -31,6 +32,7 @@ export function configRoutes(deps: AdminDeps): Hono {
       categories: deps.categories.list().map((category) => ({ ...category, source: deps.categories.sourceOf(category.name) ?? null })),
       aliases: deps.aliases.list(),
       chain_warnings: chainWarnings(deps),
+      groups: deps.groups?.list().map(groupView) ?? [],
       classifier: deps.classifier?.settings ?? null,
       providers: deps.providers.configs().map((p) => ({ name: p.name, type: p.type, base_url: p.baseURL ?? null, configured: p.configured, env: p.envHint })),
       breaker: {
@@ -51,7 +53,7 @@ export function configRoutes(deps: AdminDeps): Hono {
   app.post('/config/category', async (c) => {
     const body = categoryBodySchema.safeParse(await readJsonBody(c, deps.config.maxBodyBytes));
     if (!body.success) return invalid(c, body.error);
-    const problem = chainProblem(body.data.chain, (name) => deps.providers.has(name));
+    const problem = chainProblem(body.data.chain, (name) => deps.providers.has(name), (name) => deps.groups?.has(name) ?? false);
     if (problem) return errorResponse(c, invalidRequest(problem, body.data.chainParam, 'invalid_target'));
     const existing = deps.categories.get(body.data.name);
     const category = toDefinition(body.data, existing);
@@ -81,7 +83,7 @@ export function configRoutes(deps: AdminDeps): Hono {
     const { category, chain, chainParam } = body.data;
     const existing = deps.categories.get(category);
     if (!existing) return errorResponse(c, invalidRequest(`unknown category "${category}"`, 'category', 'unknown_category'));
-    const problem = chainProblem(chain, (name) => deps.providers.has(name));
+    const problem = chainProblem(chain, (name) => deps.providers.has(name), (name) => deps.groups?.has(name) ?? false);
     if (problem) return errorResponse(c, invalidRequest(problem, chainParam, 'invalid_target'));
     deps.categories.save({ ...existing, chain }, 'POST /config/model-mapping');
     return c.json({ category, chain, models: chain, previous: existing.chain });

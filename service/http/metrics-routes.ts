@@ -23,7 +23,8 @@ export function metricsRoutes(deps: AdminDeps): Hono {
     const summary = deps.metrics(windowMs);
     const states = Object.fromEntries(deps.breakers.snapshot().map((b) => [b.target, b]));
     for (const [target, metrics] of Object.entries(summary.targets)) Object.assign(metrics, { breaker_state: states[target]?.state ?? 'closed' });
-    return c.json({ ...summary, circuit_breaker: states, breaker_events: deps.breakerEvents.recent(20).map(withTimestamp), request_log: deps.requestLog.status() });
+    // Deployment groups: live counters of this process (in flight, picks, share, latency, breaker).
+    return c.json({ ...summary, circuit_breaker: states, breaker_events: deps.breakerEvents.recent(20).map(withTimestamp), request_log: deps.requestLog.status(), groups: deps.groupStats?.() ?? [] });
   });
 
   return app;

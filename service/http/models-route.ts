@@ -33,6 +33,11 @@ function routable(deps: ModelsDeps): ModelEntry[] {
   }
   for (const alias of deps.aliases.list()) data.push(model(alias.name, 'router', { alias_of: alias.to }));
   for (const target of targets) {
+    // A deployment group (`group:fast`) is the router's own; it has no '/'.
+    if (target.startsWith('group:')) {
+      data.push(model(target, 'router'));
+      continue;
+    }
     const provider = target.slice(0, target.indexOf('/'));
     data.push(model(target, provider, { configured: deps.providers.get(provider)?.config.configured ?? false }));
   }

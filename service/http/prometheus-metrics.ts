@@ -3,12 +3,15 @@
 // which rate() and increase() expect; the JSON /metrics reads SQLite for totals that survive.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { BreakerSnapshot } from '../walk/breaker-registry.ts';
+import type { DeploymentSnapshot } from '../walk/groups/group-registry.ts';
 import type { RequestRecord } from '../store/request-log.ts';
 
 export interface PrometheusDeps {
   breakers: () => BreakerSnapshot[];
   /** Targets named in a chain; reported closed until their breaker exists, so dashboards see every one. */
   chainTargets?: () => Iterable<string>;
+  /** Deployment groups' deployments, read at scrape time (their number is bounded by the configuration). */
+  deployments?: () => DeploymentSnapshot[];
   /** Node process metrics (CPU, memory, event loop lag, GC); on by default. */
   processMetrics?: boolean;
   /** Each provider's health-probe status (provider-health.ts). */
@@ -84,7 +87,50 @@ export class PrometheusMetrics {
       },
     });
 
+    if (deps.deployments) this.#deploymentGauges(deps.deployments, registers);
     if (deps.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Per deployment of each group: in flight, picks, share, moving-average latency and breaker state. */
+  #deploymentGauges(read: () => DeploymentSnapshot[], registers: Registry[]): void {
+    const labelNames = ['group', 'deployment'] as const;
+    const gauge = (name: string, help: string, value: (d: DeploymentSnapshot) => number | null) =>
+      new Gauge({
+        name,
+        help,
+        labelNames,
+        registers,
+        collect() {
+          this.reset();
+          for (const d of read()) {
+            const v = value(d);
+            if (v !== null) this.set({ group: d.group, deployment: d.id }, v);
+          }
+        },
+      });
+    gauge('llm_router_deployment_in_flight', 'Calls running on a group deployment now', (d) => d.in_flight);
+    new Counter({
+      name: 'llm_router_deployment_picks_total',
+      help: 'Times a group picked this deployment since the process started',
+      labelNames,
+      registers,
+      collect() {
+        this.reset();
+        for (const d of read()) this.inc({ group: d.group, deployment: d.id }, d.picks);
+      },
+    });
+    gauge('llm_router_deployment_pick_share', "This deployment's picks over its group's, 0-1", (d) => d.share);
+    gauge('llm_router_deployment_latency_seconds', 'Moving average of time to first token on this deployment', (d) => (d.latency_ms === null ? null : d.latency_ms / 1000));
+    new Gauge({
+      name: 'llm_router_deployment_breaker_state',
+      help: "1 for each group deployment's current breaker state (closed, half_open, open), 0 for the others",
+      labelNames: ['group', 'deployment', 'state'],
+      registers,
+      collect() {
+        this.reset();
+        for (const d of read()) for (const state of BREAKER_STATES) this.set({ group: d.group, deployment: d.id, state }, d.breaker_state === state ? 1 : 0);
+      },
+    });
   }
 
   get contentType(): string {

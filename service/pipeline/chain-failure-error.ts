@@ -31,7 +31,7 @@ function describeFailure(failure: ChainFailure, category: string | null, deadlin
       return env.length ? `${name} (${env.join(' or ')})` : name;
     });
     const blocked = attempts
-      .filter((a) => a.outcome === 'breaker_open' || a.outcome === 'cooling_down' || a.outcome === 'provider_down')
+      .filter((a) => a.outcome === 'breaker_open' || a.outcome === 'cooling_down' || a.outcome === 'provider_down' || a.outcome === 'busy')
       .map((a) => `${a.target} (${a.outcome.replace('_', ' ')}${a.outcome === 'provider_down' && a.error ? `: ${a.error}` : ''})`);
     const parts = [];
     if (hints.length) {

@@ -9,7 +9,8 @@ import type { PriceTable } from '../record/price-table.ts';
 import { RequestTracker, type TrackerInit } from '../record/request-tracker.ts';
 import { InFlightRequests } from '../record/in-flight-requests.ts';
 import type { OpenedStream } from '../walk/stream-head.ts';
-import { parseTarget, type Target } from './target.ts';
+import { isGroupRef, parseGroupRef, parseTarget, type ChainEntry, type Target } from './target.ts';
+import type { GroupRegistry } from '../walk/groups/group-registry.ts';
 import { ToolLoopAffinity } from './tool-loop-affinity.ts';
 import type { ModelAliases } from './model-aliases.ts';
 
@@ -27,7 +28,7 @@ function pendingToolCallIds(request: ChatRequest): string[] {
   return [];
 }
 
-function preferCapable(targets: Target[], capable: (t: Target) => boolean): Target[] {
+function preferCapable(targets: ChainEntry[], capable: (t: ChainEntry) => boolean): ChainEntry[] {
   const kept = targets.filter(capable);
   return kept.length > 0 ? kept : targets;
 }
@@ -41,7 +42,8 @@ function hasImages(request: ChatRequest): boolean {
 
 export interface RoutePlan {
   classification: Classification;
-  targets: Target[];
+  /** Targets and deployment groups, in the order the walk tries them. */
+  targets: ChainEntry[];
 }
 
 /** A request the router cannot plan: the client's mistake, answered with a 4xx. */
@@ -70,6 +72,8 @@ export interface ChatRouterDeps {
   affinity?: ToolLoopAffinity;
   /** Bare model names operators map to a category or a target. */
   aliases?: ModelAliases;
+  /** Deployment groups (`group:<name>` chain entries); none without it. */
+  groups?: GroupRegistry;
 }
 
 const CLASSIFY_MODELS = new Set(['router', 'auto']);
@@ -86,8 +90,13 @@ export class ChatRouter {
   }
 
   track(init: TrackerInit): RequestTracker {
-    return new RequestTracker(this.#deps.log, this.#deps.prices, init, this.#affinity, this.inFlight);
+    return new RequestTracker(this.#deps.log, this.#prices, init, this.#affinity, this.inFlight);
   }
+
+  /** A deployment is priced as the `provider/model` it serves (`group:fast@openai+key2/gpt-4o` as `openai/gpt-4o`). */
+  readonly #prices = {
+    cost: (target: string, usage: Parameters<PriceTable['cost']>[1]) => this.#deps.prices.cost(this.#deps.groups?.priceKey(target) ?? target, usage),
+  };
 
   /**
    * `router`/`auto` classify; `router/<category>` forces a category; `provider/model` names one target.
@@ -110,9 +119,19 @@ export class ChatRouter {
       }
       return this.#direct(alias.target, reasons);
     }
+    const group = parseGroupRef(model);
+    if (group) {
+      if (!this.#deps.groups?.has(group.group)) {
+        const known = this.#deps.groups?.names().join(', ') || 'none';
+        throw new RouteError(400, 'unknown_group', `unknown group "${group.group}"; configured groups: ${known}`);
+      }
+      return { classification: { category: 'direct', method: 'direct', confidence: 1 }, targets: [group] };
+    }
+    const pinned = this.#deps.groups?.deployment(model);
+    if (pinned) return { classification: { category: 'direct', method: 'direct', confidence: 1 }, targets: [pinned.target] };
     const target = parseTarget(model);
     if (!target) {
-      throw new RouteError(400, 'model_not_found', `model "${model}" is not routable: use "router", "router/<category>", a model alias (GET /v1/models lists them) or "provider/model"`);
+      throw new RouteError(400, 'model_not_found', `model "${model}" is not routable: use "router", "router/<category>", a model alias (GET /v1/models lists them), "group:<name>" or "provider/model"`);
     }
     return this.#direct(target);
   }
@@ -148,22 +167,42 @@ export class ChatRouter {
     if (ids.length === 0) return undefined;
     const id = this.#affinity.targetFor(ids);
     if (!id) return undefined;
+    // A deployment of a group: the loop stays on that deployment while its group is in a chain.
+    const deployment = this.#deps.groups?.deployment(id);
+    if (deployment) {
+      const ref = `group:${deployment.owner.settings.name}`;
+      return this.#deps.categories.list().some((c) => c.chain.includes(ref)) ? deployment.target : undefined;
+    }
     // An operator who took the target out of every chain does not want new turns there.
     if (!this.#deps.categories.list().some((c) => c.chain.includes(id))) return undefined;
     const target = parseTarget(id);
     return target && this.#deps.providers.has(target.provider) ? target : undefined;
   }
 
-  #chainFor(category: string, request: ChatRequest): Target[] {
+  /** A chain entry as the walk takes it; null for one that names nothing known (left out). */
+  #entry(id: string): ChainEntry | null {
+    const group = parseGroupRef(id);
+    if (group) return this.#deps.groups?.has(group.group) ? group : null;
+    return parseTarget(id);
+  }
+
+  /** What an entry can do: a group's deployments serve one model, so its first one speaks for it. */
+  #capabilities(entry: ChainEntry) {
+    if (!isGroupRef(entry)) return this.#deps.providers.capabilities(entry.provider, entry.model);
+    const first = this.#deps.groups?.get(entry.group)?.deployments[0]?.target;
+    return this.#deps.providers.capabilities(first?.provider ?? '', first?.model ?? '');
+  }
+
+  #chainFor(category: string, request: ChatRequest): ChainEntry[] {
     const definition = this.#deps.categories.get(category);
-    let targets = (definition?.chain ?? []).map(parseTarget).filter((t): t is Target => t !== null);
+    let targets = (definition?.chain ?? []).map((id) => this.#entry(id)).filter((t): t is ChainEntry => t !== null);
     // A running tool loop goes back first to the target that issued its calls; the chain stays behind it.
     const sticky = this.#stickyTarget(request);
     if (sticky) targets = [sticky, ...targets.filter((t) => t.id !== sticky.id)];
     // A request that offers tools but was routed by its task still needs a target that can call them;
     // one with images needs a target that can see them. Where none can, the chain stays as it is.
-    if (request.tools && request.tools.length > 0) targets = preferCapable(targets, (t) => this.#deps.providers.capabilities(t.provider, t.model).tools);
-    if (hasImages(request)) targets = preferCapable(targets, (t) => this.#deps.providers.capabilities(t.provider, t.model).images);
+    if (request.tools && request.tools.length > 0) targets = preferCapable(targets, (t) => this.#capabilities(t).tools);
+    if (hasImages(request)) targets = preferCapable(targets, (t) => this.#capabilities(t).images);
     return targets;
   }
 }

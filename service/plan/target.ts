@@ -1,5 +1,6 @@
 // A chain entry `provider/model`, split at the first '/': `openrouter/moonshotai/kimi-k2.5`
-// is provider `openrouter`, model `moonshotai/kimi-k2.5`.
+// is provider `openrouter`, model `moonshotai/kimi-k2.5`. Or `group:<name>`, a deployment group:
+// a group name has no '/' (nor ':'), and every `provider/model` has one, so neither reads as the other.
 
 export interface Target {
   /** `provider/model`, the key of its breaker and of its rows in the log. */
@@ -33,9 +34,40 @@ export function parseTarget(id: string): Target | null {
   return { id, provider: id.slice(0, slash), model: id.slice(slash + 1) };
 }
 
-/** Why a chain cannot be used as given (bad entry or unknown provider), or null when it can. */
-export function chainProblem(chain: string[], knownProvider: (name: string) => boolean): string | null {
+/** A chain entry naming a deployment group. */
+export interface GroupRef {
+  /** `group:<name>` */
+  id: string;
+  group: string;
+}
+
+export type ChainEntry = Target | GroupRef;
+
+export const GROUP_PREFIX = 'group:';
+const GROUP_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+
+/** `group:<name>` as a GroupRef; null for anything else (a `provider/model` always has a '/', a group name never). */
+export function parseGroupRef(id: string): GroupRef | null {
+  if (typeof id !== 'string' || !id.startsWith(GROUP_PREFIX)) return null;
+  const group = id.slice(GROUP_PREFIX.length);
+  return GROUP_NAME.test(group) ? { id, group } : null;
+}
+
+export function isGroupRef(entry: ChainEntry): entry is GroupRef {
+  return 'group' in entry;
+}
+
+/**
+ * Why a chain cannot be used as given (bad entry, unknown provider or unknown group), or null when it can.
+ * Without `knownGroup`, no group is known.
+ */
+export function chainProblem(chain: string[], knownProvider: (name: string) => boolean, knownGroup: (name: string) => boolean = () => false): string | null {
   for (const entry of chain) {
+    const group = parseGroupRef(entry);
+    if (group) {
+      if (!knownGroup(group.group)) return `"${entry}" names unknown group "${group.group}"`;
+      continue;
+    }
     const problem = modelIdProblem(entry);
     if (problem) return `"${entry.slice(0, 80)}" cannot be a target: ${problem}`;
     const target = parseTarget(entry);

@@ -27,14 +27,24 @@ export interface ProviderEntry {
 
 export class ProviderRegistry {
   readonly #entries = new Map<string, ProviderEntry>();
+  readonly #factories: Partial<Record<ProviderType, ProviderFactory>>;
+  readonly #limits: UpstreamLimits;
 
   constructor(configs: ProviderConfig[], factories: Partial<Record<ProviderType, ProviderFactory>> = FACTORIES, limits: UpstreamLimits = DEFAULT_UPSTREAM_LIMITS) {
-    for (const config of configs) {
-      registerCredentials(config);
-      const factory = factories[config.type];
-      if (config.configured && !factory) throw new Error(`provider "${config.name}": type "${config.type}" is not supported`);
-      this.#entries.set(config.name, { config, adapter: config.configured && factory ? factory(config, limits) : undefined });
-    }
+    this.#factories = factories;
+    this.#limits = limits;
+    for (const config of configs) this.#entries.set(config.name, this.build(config));
+  }
+
+  /**
+   * An adapter for `config` made as the registry makes its own (credentials registered for
+   * redaction), without adding it: a deployment group's own instance of a provider.
+   */
+  build(config: ProviderConfig): ProviderEntry {
+    registerCredentials(config);
+    const factory = this.#factories[config.type];
+    if (config.configured && !factory) throw new Error(`provider "${config.name}": type "${config.type}" is not supported`);
+    return { config, adapter: config.configured && factory ? factory(config, this.#limits) : undefined };
   }
 
   get(name: string): ProviderEntry | undefined {

@@ -29,7 +29,7 @@ export interface Finish {
 export class RequestTracker {
   readonly id: string;
   readonly #log: RequestLog;
-  readonly #prices: PriceTable;
+  readonly #prices: Pick<PriceTable, 'cost'>;
   readonly #init: TrackerInit;
   readonly #started = performance.now();
   readonly #ts = Date.now();
@@ -43,7 +43,7 @@ export class RequestTracker {
 
   readonly #inFlight: InFlightRequests | undefined;
 
-  constructor(log: RequestLog, prices: PriceTable, init: TrackerInit, affinity?: ToolLoopAffinity, inFlight?: InFlightRequests) {
+  constructor(log: RequestLog, prices: Pick<PriceTable, 'cost'>, init: TrackerInit, affinity?: ToolLoopAffinity, inFlight?: InFlightRequests) {
     this.id = init.id;
     this.#log = log;
     this.#prices = prices;

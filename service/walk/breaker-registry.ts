@@ -43,14 +43,14 @@ export class BreakerRegistry {
   /** When each open breaker opened: with its resetTimeout, when it lets a probe through. */
   readonly #openedAt = new Map<string, number>();
   readonly #options: BreakerOptions;
-  readonly #overrides: Record<string, Partial<BreakerOptions>>;
+  readonly #overrides: Map<string, Partial<BreakerOptions>>;
   readonly #limits: BreakerLimits;
   readonly #listeners: BreakerListener[] = [];
   readonly #sweeper: NodeJS.Timeout;
 
   constructor(options: BreakerOptions, overrides: Record<string, Partial<BreakerOptions>> = {}, limits: Partial<BreakerLimits> = {}) {
     this.#options = options;
-    this.#overrides = overrides;
+    this.#overrides = new Map(Object.entries(overrides));
     this.#limits = { ...DEFAULT_BREAKER_LIMITS, ...limits };
     this.#sweeper = setInterval(() => {
       try {
@@ -93,7 +93,18 @@ export class BreakerRegistry {
 
   /** The options a target's breaker runs with: the defaults, with that target's overrides on top. */
   optionsFor(target: string): BreakerOptions {
-    return { ...this.#options, ...this.#overrides[target] };
+    return { ...this.#options, ...this.#overrides.get(target) };
+  }
+
+  /**
+   * Sets (or with undefined, clears) a target's own options at run time (a deployment group's
+   * deployment). A breaker already built with other options is rebuilt, closed, on its next use.
+   */
+  setOverride(target: string, options: Partial<BreakerOptions> | undefined): void {
+    const before = JSON.stringify(this.optionsFor(target));
+    if (options && Object.keys(options).length > 0) this.#overrides.set(target, options);
+    else this.#overrides.delete(target);
+    if (JSON.stringify(this.optionsFor(target)) !== before) this.#drop(target);
   }
 
   onStateChange(listener: BreakerListener): void {
