@@ -67,21 +67,19 @@ export const FIRST_TOKEN_COLUMNS: Column[] = [
 /** One line per round and target; `extra` adds a ratio column (e.g. against the floor). */
 export function printRounds(rounds: Round[], columns: Column[], extra?: [string, (round: Round, name: string) => string]): void {
   const headers = ['round', 'target', ...columns.map(([h]) => h), ...(extra ? [extra[0]] : [])];
-  const rows: string[][] = [];
+  // A row is its cells, or for an unusable target its round, name and why.
+  const rows: Array<{ cells: string[] } | { lead: string[]; note: string }> = [];
   rounds.forEach((round, i) => {
     for (const [name, r] of Object.entries(round)) {
       const problem = unusable(r);
-      rows.push([String(i + 1), name, ...(problem ? [`unavailable: ${problem}`] : [...columns.map(([, cell]) => cell(r)), ...(extra ? [extra[1](round, name)] : [])])]);
+      if (problem) rows.push({ lead: [String(i + 1), name], note: `unavailable: ${problem}` });
+      else rows.push({ cells: [String(i + 1), name, ...columns.map(([, cell]) => cell(r)), ...(extra ? [extra[1](round, name)] : [])] });
     }
   });
-  printAligned(headers, rows);
-}
-
-function printAligned(headers: string[], rows: string[][]): void {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((row) => (row.length === 3 && i === 2 ? 0 : (row[i] ?? '').length))));
-  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i] ?? 0))).join('  ');
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((row) => ('cells' in row ? row.cells[i] : (row.lead[i] ?? '')).length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   console.log(line(headers));
-  for (const row of rows) console.log(row.length === 3 && row[2].startsWith('unavailable') ? `${row[0].padEnd(widths[0])}  ${row[1].padEnd(widths[1])}  ${row[2]}` : line(row));
+  for (const row of rows) console.log('cells' in row ? line(row.cells) : `${line(row.lead)}  ${row.note}`);
 }
 
 export function printVerdicts(verdicts: Verdict[]): void {

@@ -81,7 +81,7 @@ try {
   console.log(`peer: ${portkey.available ? `Portkey @portkey-ai/gateway ${PORTKEY_VERSION}` : `Portkey unavailable (${portkey.reason})`}; ${ROUNDS} interleaved rounds, medians over rounds\n`);
 
   if (only.has('throughput')) {
-    const rounds = await rounds_('throughput', ['direct', 'floor', 'gateway', 'portkey'], plain, { mode: 'throughput', concurrency: S.concurrency, count: S.seconds * 100_000, seconds: S.seconds });
+    const rounds = await runRounds('throughput', ['direct', 'floor', 'gateway', 'portkey'], plain, { mode: 'throughput', concurrency: S.concurrency, count: S.seconds * 100_000, seconds: S.seconds });
     console.log(`1. throughput, concurrency ${S.concurrency}, non-streamed, small body (${S.seconds} s per target and round)`);
     printRounds(rounds, THROUGHPUT_COLUMNS, ['vs floor', (round, name) => `${fixed(round[name].rps / round.floor.rps)}×`]);
     const vsFloor = perRound(rounds, (r) => r.gateway.rps / r.floor.rps, 'gateway', 'floor');
@@ -94,7 +94,7 @@ try {
 
   if (only.has('paced')) {
     const count = S.pacedRate * S.pacedSeconds;
-    const rounds = await rounds_('paced', ['floor', 'gateway', 'portkey'], plain, { mode: 'paced', concurrency: 1, rate: S.pacedRate, count, seconds: S.pacedSeconds });
+    const rounds = await runRounds('paced', ['floor', 'gateway', 'portkey'], plain, { mode: 'paced', concurrency: 1, rate: S.pacedRate, count, seconds: S.pacedSeconds });
     console.log(`2. latency at a paced ${S.pacedRate} req/s, open loop, ${count} requests per target and round (latency from each request's send)`);
     printRounds(rounds, PACED_COLUMNS, ['p99 − floor', (round, name) => `${fixed(round[name].p99 - round.floor.p99)} ms`]);
     const added = perRound(rounds, (r) => r.gateway.p99 - r.floor.p99, 'gateway', 'floor');
@@ -104,7 +104,7 @@ try {
   }
 
   if (only.has('first-token')) {
-    const rounds = await rounds_('first-token', ['direct', 'floor', 'gateway', 'portkey'], streamed, { mode: 'first-token', concurrency: 1, count: S.streams, seconds: 30 }, 0);
+    const rounds = await runRounds('first-token', ['direct', 'floor', 'gateway', 'portkey'], streamed, { mode: 'first-token', concurrency: 1, count: S.streams, seconds: 30 });
     console.log(`3. streamed: time to the first content chunk, one stream at a time, ${S.streams} streams per target and round (the fake waits 2 ms before its first chunk)`);
     printRounds(rounds, FIRST_TOKEN_COLUMNS, ['added over direct', (round, name) => `${fixed(round[name].firstContentP50 - round.direct.firstContentP50, 3)} ms`]);
     const added = perRound(rounds, (r) => r.gateway.firstContentP50 - r.direct.firstContentP50, 'gateway', 'direct');
@@ -122,7 +122,7 @@ try {
       const { stream: _stream, stream_options: _options, ...rest } = JSON.parse(readFileSync(OPENCLAW_FIXTURE, 'utf8')) as Record<string, unknown>;
       const body = writeBody('openclaw.json', { ...rest, model: 'router' });
       const size = readFileSync(body).length;
-      const rounds = await rounds_('openclaw', ['direct', 'floor', 'gateway', 'portkey'], body, { mode: 'throughput', concurrency: S.concurrency, count: S.seconds * 100_000, seconds: S.seconds });
+      const rounds = await runRounds('openclaw', ['direct', 'floor', 'gateway', 'portkey'], body, { mode: 'throughput', concurrency: S.concurrency, count: S.seconds * 100_000, seconds: S.seconds });
       console.log(`4. throughput with a real OpenClaw body (agent-tool-loop, ${(size / 1000).toFixed(1)} KB, ${(rest.tools as unknown[]).length} tools, sent non-streamed), concurrency ${S.concurrency}`);
       printRounds(rounds, THROUGHPUT_COLUMNS, ['vs floor', (round, name) => `${fixed(round[name].rps / round.floor.rps)}×`]);
       const vsFloor = perRound(rounds, (r) => r.gateway.rps / r.floor.rps, 'gateway', 'floor');
@@ -164,7 +164,7 @@ function writeBody(name: string, body: unknown): string {
 }
 
 /** Runs `names` in turn for each round, rotating who goes first; an unavailable target gets a stand-in result. */
-async function rounds_(label: string, names: string[], bodyFile: string, spec: Omit<LoadSpec, 'url' | 'bodyFile' | 'headers' | 'warmupSeconds'>, warmupSeconds = S.warmup): Promise<Round[]> {
+async function runRounds(label: string, names: string[], bodyFile: string, spec: Omit<LoadSpec, 'url' | 'bodyFile' | 'headers' | 'warmupSeconds'>): Promise<Round[]> {
   const rounds: Round[] = [];
   for (let i = 0; i < ROUNDS; i++) {
     const round: Round = {};
@@ -176,7 +176,7 @@ async function rounds_(label: string, names: string[], bodyFile: string, spec: O
         continue;
       }
       process.stderr.write(`  ${label} round ${i + 1}: ${name}\n`);
-      round[name] = await load({ ...spec, ...target, bodyFile, warmupSeconds });
+      round[name] = await load({ ...spec, ...target, bodyFile, warmupSeconds: S.warmup });
     }
     rounds.push(Object.fromEntries(names.map((n) => [n, round[n]])));
   }
