@@ -2,7 +2,9 @@
 // printed as Markdown so it can go into docs/PERFORMANCE.md as it stands.
 import type { LoadResult } from './load-client.ts';
 
-export type Round = Record<string, LoadResult>;
+/** A load result plus the CPU all server processes spent per answered request while it ran. */
+export type Measured = LoadResult & { serverCpuUs: number };
+export type Round = Record<string, Measured>;
 
 export interface Verdict {
   measure: string;
@@ -23,7 +25,7 @@ export function median(values: number[]): number {
 }
 
 /** Why a target's result cannot be used (most requests failed), or null when it can. */
-export function unusable(r: LoadResult | undefined): string | null {
+export function unusable(r: Measured | undefined): string | null {
   if (!r) return 'not run';
   if (r.requests === 0 && r.errors === 0) return r.firstError ?? 'no requests completed';
   if (r.requests === 0 || r.errors > r.requests * 0.01) return `${r.errors} of ${r.requests + r.errors} requests failed (${r.firstError ?? 'no detail'})`;
@@ -39,12 +41,13 @@ export function roundsText(values: number[], digits = 2, unit = ''): string {
   return `rounds: ${values.map((v) => `${fixed(v, digits)}${unit}`).join(', ')}`;
 }
 
-type Column = [header: string, cell: (r: LoadResult) => string];
+type Column = [header: string, cell: (r: Measured) => string];
 
 export const THROUGHPUT_COLUMNS: Column[] = [
   ['req/s', (r) => thousands(r.rps)],
   ['p50 ms', (r) => fixed(r.p50)],
   ['p99 ms', (r) => fixed(r.p99)],
+  ['server CPU µs/req', (r) => fixed(r.serverCpuUs, 0)],
   ['requests', (r) => String(r.requests)],
   ['errors', (r) => String(r.errors)],
 ];

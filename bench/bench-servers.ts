@@ -2,11 +2,14 @@
 // run it (`node service/main.ts`, default categories and chains, OPENAI_BASE_URL at the fake upstream),
 // each pinned to the server core when pinning is available.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startGatewayProcess } from '../test/support/gateway-process.ts';
 import { pinProcess, SERVER_CORE } from './pin-core.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
+/** USER_HZ, which Linux fixes at 100 for /proc on every common architecture. */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 export class BenchServers {
   readonly children: ChildProcess[] = [];
@@ -32,6 +35,22 @@ export class BenchServers {
   adopt(child: ChildProcess): void {
     this.children.push(child);
     if (child.pid) pinProcess(child.pid, SERVER_CORE);
+  }
+
+  /** CPU seconds (user + system, all threads) the running server processes have used so far; 10 ms resolution. */
+  cpuSeconds(): number {
+    let ticks = 0;
+    for (const child of this.children) {
+      if (child.exitCode !== null || !child.pid) continue;
+      try {
+        // Fields after the ")" that closes the command name: utime and stime are the 12th and 13th.
+        const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+        ticks += Number(fields[11]) + Number(fields[12]);
+      } catch {
+        // Gone between the check and the read: it uses no more CPU.
+      }
+    }
+    return ticks / CLOCK_TICKS_PER_SECOND;
   }
 
   stopAll(): void {

@@ -75,6 +75,8 @@ class LoadRun {
       this.errors = 0;
       this.firstError = null;
     }
+    // Tells run-bench the measured part starts, so it can read the servers' CPU time from here on.
+    process.send?.({ measuring: true });
     const result = await this.measure(spec.seconds, spec.count);
     await this.pool.close();
     return { ...result, errors: this.errors, firstError: this.firstError };

@@ -12,7 +12,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { BenchServers } from './bench-servers.ts';
-import { FIRST_TOKEN_COLUMNS, fixed, median, PACED_COLUMNS, perRound, printRounds, printVerdicts, roundsText, thousands, THROUGHPUT_COLUMNS, unusable, type Round, type Verdict } from './bench-report.ts';
+import { FIRST_TOKEN_COLUMNS, fixed, median, PACED_COLUMNS, perRound, printRounds, printVerdicts, roundsText, thousands, THROUGHPUT_COLUMNS, unusable, type Measured, type Round, type Verdict } from './bench-report.ts';
 import type { LoadResult, LoadSpec } from './load-client.ts';
 import { LOAD_CORE, pinnedCommand, pinningAvailable, pinProcess, SERVER_CORE } from './pin-core.ts';
 import { PORTKEY_VERSION, startPortkey } from './portkey-peer.ts';
@@ -87,9 +87,11 @@ try {
     const vsFloor = perRound(rounds, (r) => r.gateway.rps / r.floor.rps, 'gateway', 'floor');
     const vsPeer = perRound(rounds, (r) => r.gateway.rps / r.portkey.rps, 'gateway', 'portkey');
     const medianRps = (name: string) => median(perRound(rounds, (r) => r[name].rps, name));
-    console.log(`median req/s: direct ${thousands(medianRps('direct'))}, floor ${thousands(medianRps('floor'))}, gateway ${thousands(medianRps('gateway'))}, portkey ${thousands(medianRps('portkey'))}\n`);
-    verdict('throughput c=32: gateway ÷ floor', vsFloor, (m) => `${fixed(m)}× (${thousands(medianRps('gateway'))} vs ${thousands(medianRps('floor'))} req/s; ${roundsText(vsFloor)})`, '≥ 0.50×', (m) => m >= 0.5);
-    verdict('throughput c=32: gateway ÷ Portkey', vsPeer, (m) => `${fixed(m)}× (Portkey ${thousands(medianRps('portkey'))} req/s, ${fixed(medianRps('portkey') / medianRps('floor'))}× floor; ${roundsText(vsPeer)})`, '≥ 3×', (m) => m >= 3, peerProblem(rounds));
+    console.log(`median req/s: direct ${thousands(medianRps('direct'))}, floor ${thousands(medianRps('floor'))}, gateway ${thousands(medianRps('gateway'))}, portkey ${thousands(medianRps('portkey'))}`);
+    const cpu = cpuRatios(rounds);
+    console.log('');
+    verdict('throughput c=32: gateway ÷ floor', vsFloor, (m) => `${fixed(m)}× (${thousands(medianRps('gateway'))} vs ${thousands(medianRps('floor'))} req/s; ${roundsText(vsFloor)}; by server CPU ${fixed(cpu.vsFloor)}×)`, '≥ 0.50×', (m) => m >= 0.5);
+    verdict('throughput c=32: gateway ÷ Portkey', vsPeer, (m) => `${fixed(m)}× (Portkey ${thousands(medianRps('portkey'))} req/s, ${fixed(medianRps('portkey') / medianRps('floor'))}× floor; ${roundsText(vsPeer)}; by server CPU ${fixed(cpu.vsPeer)}×)`, '≥ 3×', (m) => m >= 3, peerProblem(rounds));
   }
 
   if (only.has('paced')) {
@@ -127,8 +129,9 @@ try {
       printRounds(rounds, THROUGHPUT_COLUMNS, ['vs floor', (round, name) => `${fixed(round[name].rps / round.floor.rps)}×`]);
       const vsFloor = perRound(rounds, (r) => r.gateway.rps / r.floor.rps, 'gateway', 'floor');
       const rps = (name: string) => median(perRound(rounds, (r) => r[name].rps, name));
+      const cpu = cpuRatios(rounds);
       console.log('');
-      verdict('throughput, OpenClaw body: gateway ÷ floor', vsFloor, (m) => `${fixed(m)}× (${thousands(rps('gateway'))} vs ${thousands(rps('floor'))} req/s; ${roundsText(vsFloor)})`, '≥ 0.35×', (m) => m >= 0.35);
+      verdict('throughput, OpenClaw body: gateway ÷ floor', vsFloor, (m) => `${fixed(m)}× (${thousands(rps('gateway'))} vs ${thousands(rps('floor'))} req/s; ${roundsText(vsFloor)}; by server CPU ${fixed(cpu.vsFloor)}×)`, '≥ 0.35×', (m) => m >= 0.35);
     }
   }
 
@@ -172,7 +175,7 @@ async function runRounds(label: string, names: string[], bodyFile: string, spec:
     for (const name of order) {
       const target = targets.get(name) ?? 'not started';
       if (typeof target === 'string') {
-        round[name] = { requests: 0, errors: 0, firstError: target, seconds: 0, rps: Number.NaN, p50: Number.NaN, p99: Number.NaN, max: Number.NaN, firstContentP50: Number.NaN, firstContentP99: Number.NaN, maxSendLagMs: Number.NaN };
+        round[name] = { requests: 0, errors: 0, firstError: target, seconds: 0, rps: Number.NaN, p50: Number.NaN, p99: Number.NaN, max: Number.NaN, firstContentP50: Number.NaN, firstContentP99: Number.NaN, maxSendLagMs: Number.NaN, serverCpuUs: Number.NaN };
         continue;
       }
       process.stderr.write(`  ${label} round ${i + 1}: ${name}\n`);
@@ -183,19 +186,24 @@ async function runRounds(label: string, names: string[], bodyFile: string, spec:
   return rounds;
 }
 
-async function load(spec: LoadSpec): Promise<LoadResult> {
+/** One measurement in the load process; the servers' CPU time is read when its measured part starts and ends. */
+async function load(spec: LoadSpec): Promise<Measured> {
   if (!loader || loader.exitCode !== null) {
     loader = fork(path.join(ROOT, 'bench/load-client.ts'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     pinProcess(loader.pid!, LOAD_CORE);
   }
   const child = loader;
-  return new Promise<LoadResult>((resolve, reject) => {
+  let cpuAtStart = servers.cpuSeconds();
+  return new Promise<Measured>((resolve, reject) => {
     const exited = (code: number | null) => reject(new Error(`load client exited with ${code}`));
-    child.once('exit', exited);
-    child.once('message', (result) => {
+    const onMessage = (message: LoadResult | { measuring: true }) => {
+      if ('measuring' in message) return void (cpuAtStart = servers.cpuSeconds());
       child.off('exit', exited);
-      resolve(result as LoadResult);
-    });
+      child.off('message', onMessage);
+      resolve({ ...message, serverCpuUs: ((servers.cpuSeconds() - cpuAtStart) * 1e6) / message.requests });
+    };
+    child.once('exit', exited);
+    child.on('message', onMessage);
     child.send(spec);
   });
 }
@@ -211,6 +219,20 @@ async function runScript(script: string, scriptArgs: string[], core: number): Pr
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   if (code !== 0) throw new Error(`${script} exited with ${code}`);
   return out;
+}
+
+/**
+ * Throughput ratios from the CPU the server processes spent per request instead of wall-clock time: with
+ * the servers alone on a saturated core, req/s = 1 / CPU per request, so these are the ratios a quiet
+ * machine gives. Other work on the machine moves wall-clock throughput a lot and CPU per request little.
+ */
+function cpuRatios(rounds: Round[]): { vsFloor: number; vsPeer: number } {
+  const us = (name: string) => median(perRound(rounds, (r) => r[name].serverCpuUs, name));
+  console.log(`server CPU per request (all server processes, upstream included): ${['direct', 'floor', 'gateway', 'portkey'].map((n) => `${n} ${fixed(us(n), 0)} µs`).join(', ')}`);
+  return {
+    vsFloor: median(perRound(rounds, (r) => r.floor.serverCpuUs / r.gateway.serverCpuUs, 'gateway', 'floor')),
+    vsPeer: median(perRound(rounds, (r) => r.portkey.serverCpuUs / r.gateway.serverCpuUs, 'gateway', 'portkey')),
+  };
 }
 
 function peerProblem(rounds: Round[]): string | undefined {
