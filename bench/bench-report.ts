@@ -88,5 +88,6 @@ export function printRounds(rounds: Round[], columns: Column[], extra?: [string,
 export function printVerdicts(verdicts: Verdict[]): void {
   console.log('| measure | measured | target | result |');
   console.log('|---|---|---|---|');
-  for (const v of verdicts) console.log(`| ${v.measure} | ${v.measured} | ${v.target} | ${v.met === null ? 'not measured' : v.met ? 'met' : '**not met**'} |`);
+  const cell = (text: string) => text.replaceAll('|', '\\|');
+  for (const v of verdicts) console.log(`| ${cell(v.measure)} | ${cell(v.measured)} | ${v.target} | ${v.met === null ? 'not measured' : v.met ? 'met' : '**not met**'} |`);
 }

@@ -34,7 +34,7 @@ function ensureInstalled(): string | null {
   const args = ['install', '--prefix', CACHE, '--no-fund', '--no-audit', '--loglevel=error', `@portkey-ai/gateway@${PORTKEY_VERSION}`];
   const run = npm?.endsWith('.js') ? spawnSync(process.execPath, [npm, ...args], { encoding: 'utf8', timeout: 300_000 }) : spawnSync('npm', args, { encoding: 'utf8', timeout: 300_000 });
   if (run.error) return `npm install failed: ${run.error.message}`;
-  if (run.status !== 0) return `npm install exited ${run.status}: ${(run.stderr || run.stdout).trim().split('\n').slice(-3).join(' | ')}`;
+  if (run.status !== 0) return `npm install exited ${run.status}: ${(run.stderr || run.stdout).trim().split('\n').slice(0, 2).join('; ')}`;
   return existsSync(ENTRY) ? null : `installed, but ${ENTRY} is missing`;
 }
 
@@ -67,7 +67,7 @@ export async function startPortkey(upstreamPort: number): Promise<PortkeyPeer> {
   while (!(await listening(port))) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGTERM');
-      return { available: false, reason: `Portkey did not start: ${stderr.trim().split('\n').slice(-2).join(' | ') || `exit ${child.exitCode}`}` };
+      return { available: false, reason: `Portkey did not start: ${stderr.trim().split('\n').slice(-2).join('; ') || `exit ${child.exitCode}`}` };
     }
     await new Promise((r) => setTimeout(r, 50));
   }
