@@ -1,5 +1,5 @@
 // Where a proxy hop's CPU goes: the same upstream call made raw with undici's pooled request,
-// through the openai SDK with the gateway's pooled fetch, and through the SDK with the global
+// through the openai SDK with the project's pooled fetch, and through the SDK with the global
 // fetch. Prints CPU microseconds per call, measured in this process (bounded: a fixed count).
 //   node bench/sdk-hop.ts <upstream port>
 import OpenAI from 'openai';
@@ -15,7 +15,7 @@ const viaGlobal = new OpenAI({ apiKey: 'x', baseURL: base, maxRetries: 0 });
 
 const variants: Array<[string, () => Promise<unknown>]> = [
   ['undici request (raw)', async () => (await request(`${base}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), dispatcher: agent })).body.json()],
-  ['openai SDK + pooled fetch (gateway)', () => viaPooled.chat.completions.create(body as OpenAI.ChatCompletionCreateParamsNonStreaming)],
+  ['openai SDK + pooled fetch', () => viaPooled.chat.completions.create(body as OpenAI.ChatCompletionCreateParamsNonStreaming)],
   ['openai SDK + global fetch', () => viaGlobal.chat.completions.create(body as OpenAI.ChatCompletionCreateParamsNonStreaming)],
 ];
 
@@ -40,7 +40,7 @@ const firstContent: Array<[string, () => Promise<number>]> = [
     for await (const piece of res.body) if (Number.isNaN(at) && String(piece).includes('"content":"H')) at = performance.now() - started;
     return at;
   }],
-  ['openai SDK + pooled fetch (gateway)', async () => {
+  ['openai SDK + pooled fetch', async () => {
     const started = performance.now();
     const stream = await viaPooled.chat.completions.create(streamed as OpenAI.ChatCompletionCreateParamsStreaming);
     let at = NaN;
