@@ -41,7 +41,8 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    if (req.method !== 'POST' || req.url !== '/v1/messages') {
+    // Claude Code calls /v1/messages?beta=true: the query is not part of the route.
+    if (req.method !== 'POST' || req.url?.split('?')[0] !== '/v1/messages') {
       return sendError(res, 404, 'not_found_error', `Not Found: ${req.method} ${req.url}`);
     }
     if (!req.headers['x-api-key'] && !req.headers.authorization) {
@@ -54,7 +55,7 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
     } catch {
       return sendError(res, 400, 'invalid_request_error', 'There was an issue with your request body: invalid JSON');
     }
-    requests.push({ path: req.url, headers: req.headers, body });
+    requests.push({ path: req.url!, headers: req.headers, body });
     Object.defineProperty(body, '__key', { value: req.headers['x-api-key'] ?? req.headers.authorization, enumerable: false });
     const problem = validate(body);
     if (problem) return sendError(res, 400, 'invalid_request_error', problem);
