@@ -27,6 +27,8 @@ import { registerRequestLogMetrics, type RequestLogStatus } from './http/request
 export interface Gateway {
   app: Hono;
   router: ChatRouter;
+  /** The request path without HTTP, for in-process use (service/library.ts). */
+  pipeline: ChatPipeline;
   breakers: BreakerRegistry;
   log: RequestLog;
   /** Flushes the request log and closes SQLite. */
@@ -109,6 +111,7 @@ export function buildGateway(config: GatewayConfig, overrides: GatewayOverrides 
   return {
     app,
     router,
+    pipeline,
     breakers,
     log,
     close() {

@@ -175,7 +175,7 @@ describe('a custom command and a hung CLI', () => {
     const tools = [{ type: 'function' as const, function: { name: 'get_weather', parameters: { type: 'object' } } }];
     const { data, response } = await gateway.client().chat.completions.create({ model: 'router/tools', messages: [{ role: 'user', content: 'weather in Paris?' }], tools }).withResponse();
     expect(response.headers.get('x-router-model')).toBe('fake/tool');
-    expect(data.choices[0].message.tool_calls?.[0].function.name).toBe('get_weather');
+    expect((data.choices[0].message.tool_calls?.[0] as { function: { name: string } }).function.name).toBe('get_weather');
     expect((await lastAttempts(gateway)).map((a) => a.target)).toEqual(['fake/tool']);
 
     // Named directly, the CLI refuses tools as unsupported (501), which its breaker does not count.
