@@ -1,5 +1,5 @@
 // Coding-agent CLIs as providers, through the real gateway with the openai SDK as client: the real
-// Claude Code and Codex from npm, each aimed at a local fake of its vendor's API; a missing binary;
+// Claude Code, Codex and Gemini CLI from npm, each aimed at a local fake of its vendor's API; a missing binary;
 // a hung CLI killed with its whole process group at the attempt deadline; a custom command.
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,7 +7,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureAgentCli } from './support/agent-clis.ts';
-import { childPath, claudeCodeProvider, codexProvider } from './support/agent-cli-providers.ts';
+import { childPath, claudeCodeProvider, codexProvider, geminiProvider } from './support/agent-cli-providers.ts';
+import { startFakeGoogle, type FakeGoogle } from './support/fake-google-upstream.ts';
 import { startFakeAnthropic, type FakeAnthropic } from './support/fake-anthropic-upstream.ts';
 import { startFakeResponses, type FakeResponses } from './support/fake-openai-responses-upstream.ts';
 import { startFakeOpenAI, type FakeUpstream } from './support/fake-openai-upstream.ts';
@@ -37,15 +38,16 @@ async function collect(stream: AsyncIterable<{ choices: Array<{ delta?: { conten
   return { text, chunks };
 }
 
-describe('the real Claude Code and Codex CLIs as providers in a chain', () => {
+describe('the real Claude Code, Codex and Gemini CLIs as providers in a chain', () => {
   let dir: string;
   let anthropic: FakeAnthropic;
   let responses: FakeResponses;
+  let google: FakeGoogle;
   let gateway: RunningGateway;
 
   beforeAll(async () => {
-    const [claude, codex] = await Promise.all([ensureAgentCli('claude-code'), ensureAgentCli('codex')]);
-    [anthropic, responses] = await Promise.all([startFakeAnthropic(), startFakeResponses()]);
+    const [claude, codex, gemini] = await Promise.all([ensureAgentCli('claude-code'), ensureAgentCli('codex'), ensureAgentCli('gemini')]);
+    [anthropic, responses, google] = await Promise.all([startFakeAnthropic(), startFakeResponses(), startFakeGoogle()]);
     dir = mkdtempSync(path.join(tmpdir(), 'cli-providers-'));
     gateway = await startGateway({
       routerConfig: {
@@ -54,18 +56,20 @@ describe('the real Claude Code and Codex CLIs as providers in a chain', () => {
           gemini: { type: 'cli', preset: 'gemini', env: { PATH: path.join(dir, 'no-such-bin') } },
           claude: claudeCodeProvider(claude, anthropic.url, path.join(dir, 'claude-home')),
           codex: codexProvider(codex, responses.baseURL, path.join(dir, 'codex-home')),
+          'gemini-cli': geminiProvider(gemini, google.url, path.join(dir, 'gemini-home')),
         },
       },
       chains: {
         conversation: ['gemini/default', 'claude/text:Hello from Claude Code', 'codex/text:Hello from Codex'],
         code: ['claude/error:401', 'codex/text:Codex took over'],
+        reasoning: ['gemini-cli/text:Hello from Gemini CLI'],
       },
     });
   }, 600_000);
 
   afterAll(async () => {
     await gateway?.close();
-    await Promise.all([anthropic?.close(), responses?.close()]);
+    await Promise.all([anthropic?.close(), responses?.close(), google?.close()]);
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -82,14 +86,14 @@ describe('the real Claude Code and Codex CLIs as providers in a chain', () => {
     const attempts = await lastAttempts(gateway);
     expect(attempts[0]).toMatchObject({ target: 'gemini/default', outcome: 'error', status: 404 });
     expect(attempts[0].error).toContain('"gemini" is not installed');
-  });
+  }, 60_000);
 
   it('streams Claude Code text deltas as it prints them', async () => {
     const stream = await gateway.client().chat.completions.create({ model: 'router/conversation', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'say hello' }] });
     const { text, chunks } = await collect(stream);
     expect(text).toBe('Hello from Claude Code');
     expect(chunks).toBeGreaterThan(1);
-  });
+  }, 60_000);
 
   it('moves on to Codex when Claude Code is not authenticated, plain and streamed', async () => {
     const { data } = await gateway.client().chat.completions.create({ model: 'router/code', messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'write code' }] }).withResponse();
@@ -102,7 +106,23 @@ describe('the real Claude Code and Codex CLIs as providers in a chain', () => {
 
     const stream = await gateway.client().chat.completions.create({ model: 'router/code', stream: true, messages: [{ role: 'user', content: 'write code' }] });
     expect((await collect(stream)).text).toBe('Codex took over');
-  });
+  }, 60_000);
+
+  it('streams Gemini CLI’s answer pieces with the usage it reported', async () => {
+    const stream = await gateway.client().chat.completions.create({ model: 'router/reasoning', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'think' }] });
+    let usage: unknown;
+    let text = '';
+    let pieces = 0;
+    for await (const chunk of stream) {
+      if (chunk.usage) usage = chunk.usage;
+      const piece = chunk.choices[0]?.delta?.content;
+      if (piece) (text += piece), pieces++;
+    }
+    expect(text).toBe('Hello from Gemini CLI');
+    expect(pieces).toBeGreaterThan(1);
+    expect(usage).toMatchObject({ prompt_tokens: 12, completion_tokens: 5 });
+    expect(google.requests.at(-1)!.model).toBe('text:Hello from Gemini CLI');
+  }, 60_000);
 });
 
 describe('a custom command and a hung CLI', () => {

@@ -43,3 +43,16 @@ export function codexProvider(bin: string, responsesBaseURL: string, codexHome: 
     ...extra,
   };
 }
+
+/** Gemini CLI against a fake Gemini API: GOOGLE_GEMINI_BASE_URL, a dummy key, and the API-key login chosen in its settings. */
+export function geminiProvider(bin: string, googleUrl: string, home: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  mkdirSync(path.join(home, '.gemini'), { recursive: true });
+  const settings = { security: { auth: { selectedType: 'gemini-api-key' } }, general: { disableAutoUpdate: true, disableUpdateNag: true }, privacy: { usageStatisticsEnabled: false }, telemetry: { enabled: false } };
+  writeFileSync(path.join(home, '.gemini', 'settings.json'), JSON.stringify(settings));
+  return {
+    type: 'cli',
+    preset: 'gemini',
+    env: { PATH: childPath(bin), HOME: home, GEMINI_API_KEY: 'dummy-gemini-key-for-tests', GOOGLE_GEMINI_BASE_URL: googleUrl },
+    ...extra,
+  };
+}

@@ -1,5 +1,5 @@
-// The parsers against output captured from the real CLIs (claude-code 2.1.332 and codex 0.171.0,
-// each aimed at a local fake of its API) and, for Gemini CLI, the documented stream-json events.
+// The parsers against output captured from the real CLIs (claude-code 2.1.332, codex 0.171.0 and
+// gemini-cli 0.61.0, each aimed at a local fake of its vendor's API).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -56,9 +56,10 @@ describe('CodexJsonlParser', () => {
 describe('GeminiStreamJsonParser', () => {
   it('yields assistant message pieces (not the echoed user turn) and the result stats', () => {
     expect(parse(new GeminiStreamJsonParser(), testdata('gemini-stream-json.jsonl'))).toEqual([
-      { type: 'text', text: 'Hello' },
-      { type: 'text', text: ' from gemini' },
-      { type: 'usage', usage: { prompt_tokens: 12, completion_tokens: 5, total_tokens: 17, prompt_tokens_details: { cached_tokens: 2 } } },
+      { type: 'text', text: 'Hello ' },
+      { type: 'text', text: 'from ' },
+      { type: 'text', text: 'Gemini' },
+      { type: 'usage', usage: { prompt_tokens: 12, completion_tokens: 5, total_tokens: 17, prompt_tokens_details: { cached_tokens: 0 } } },
     ]);
   });
 });

@@ -78,7 +78,8 @@ export const CLI_PRESETS: Record<CliPresetName, CliPreset> = {
     name: 'gemini',
     bin: 'gemini',
     // Headless mode with the default approval mode: tools that need approval (edits, shell) are
-    // refused, as no one can approve them. The prompt on stdin is appended to -p's text.
+    // refused, as no one can approve them. The prompt on stdin comes before --prompt's text.
+    // Headless runs need a trusted workspace; the per-call one is empty.
     args: ({ model, prompt }) => [
       '--output-format',
       'stream-json',
@@ -90,7 +91,7 @@ export const CLI_PRESETS: Record<CliPresetName, CliPreset> = {
     ],
     output: 'gemini-stream-json',
     inheritEnv: ['GEMINI_API_KEY', 'GOOGLE_API_KEY', 'GOOGLE_GENAI_USE_VERTEXAI', 'GOOGLE_CLOUD_PROJECT', 'GOOGLE_CLOUD_LOCATION', 'GOOGLE_APPLICATION_CREDENTIALS', 'GOOGLE_GEMINI_BASE_URL', 'GEMINI_CLI_HOME'],
-    fixedEnv: { ...NO_COLOR, GEMINI_TELEMETRY_ENABLED: 'false' },
+    fixedEnv: { ...NO_COLOR, GEMINI_TELEMETRY_ENABLED: 'false', GEMINI_CLI_TRUST_WORKSPACE: 'true' },
   },
   copilot: {
     name: 'copilot',
