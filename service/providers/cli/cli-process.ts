@@ -48,15 +48,12 @@ export class CliProcess {
       this.#child.once('spawn', resolve);
       this.#child.once('error', reject);
     });
-    this.exited = new Promise<CliExit>((resolve) => {
+    const closed = new Promise<CliExit>((resolve) => {
       this.#child.once('close', (code, signal) => resolve({ code, signal }));
       // A child that never spawned closes nothing.
       this.#child.once('error', () => resolve({ code: null, signal: null }));
-    }).then((exit) => {
-      // The temporary directory goes with the process, whoever was reading it.
-      if (this.#tempDir) rmSync(this.#tempDir, { recursive: true, force: true });
-      return exit;
     });
+    this.exited = this.#cleanUpAfter(closed);
     // A later 'error' (a failed kill) must not be an unhandled event; the first is handled above.
     this.#child.on('error', () => {});
     this.#child.stderr!.setEncoding('utf8');
@@ -70,6 +67,13 @@ export class CliProcess {
       stdin.on('error', () => {});
       stdin.end(spec.stdin);
     }
+  }
+
+  /** The temporary directory goes with the process, whoever was reading it. */
+  async #cleanUpAfter(closed: Promise<CliExit>): Promise<CliExit> {
+    const exit = await closed;
+    if (this.#tempDir) rmSync(this.#tempDir, { recursive: true, force: true });
+    return exit;
   }
 
   get stderr(): string {

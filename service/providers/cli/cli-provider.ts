@@ -7,6 +7,7 @@ import type { CliSettings, ProviderConfig } from '../../config/gateway-config.ts
 import type { ChatProvider, ProviderCall } from '../chat-provider.ts';
 import { ProviderError, abortedError } from '../provider-error.ts';
 import { registerSecret } from '../secret-redaction.ts';
+import { runDetached } from '../../process/detached-task.ts';
 import { ClaudeStreamJsonParser } from './claude-stream-json.ts';
 import { OutputTooLarge, PlainTextParser, type CliEvent, type CliOutputParser } from './cli-output.ts';
 import { CliProcess, StdoutTooLarge } from './cli-process.ts';
@@ -91,7 +92,8 @@ export class CliProvider implements ChatProvider {
     const timer = setTimeout(() => ((state.timedOut = true), child.kill()), this.#settings.timeoutMs);
     const onAbort = () => child.kill();
     signal.addEventListener('abort', onAbort, { once: true });
-    void child.exited.then(() => {
+    runDetached(`${this.name} process cleanup`, async () => {
+      await child.exited;
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
       release();
