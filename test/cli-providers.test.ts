@@ -140,10 +140,11 @@ describe('a custom command and a hung CLI', () => {
         providers: {
           hung: { type: 'cli', command: [process.execPath, path.join(SCRIPTS, 'hung-cli.mjs'), '{prompt}'], env: { PATH: childPath(), HUNG_CLI_PIDS: path.join(dir, 'hung.pids') } },
           echo: { type: 'cli', command: echoCommand, env: { PATH: childPath(), ECHO_CLI_PID_FILE: path.join(dir, 'echo.pid') }, maxConcurrent: 1 },
+          solo: { type: 'cli', command: echoCommand, env: { PATH: childPath() }, maxConcurrent: 1, maxQueue: 0 },
           fake: { type: 'openai', baseURL: openai.baseURL, apiKeyEnv: 'FAKE_KEY' },
         },
       },
-      chains: { conversation: ['hung/default', 'echo/m1'], tools: ['echo/m3', 'fake/tool'] },
+      chains: { conversation: ['hung/default', 'echo/m1'], tools: ['echo/m3', 'fake/tool'], reasoning: ['solo/s', 'echo/m4'] },
     });
   });
 
@@ -189,6 +190,23 @@ describe('a custom command and a hung CLI', () => {
     controller.abort();
     const pid = Number(readFileSync(path.join(dir, 'echo.pid'), 'utf8'));
     await until(() => !alive(pid), 5000);
+  });
+
+  it('runs at most maxConcurrent processes; past the queue a call is refused at once and the chain moves on', async () => {
+    const controller = new AbortController();
+    const busy = await gateway.client().chat.completions.create({ model: 'solo/s', stream: true, messages: [{ role: 'user', content: 'slow-stream' }] }, { signal: controller.signal });
+    const first = await busy[Symbol.asyncIterator]().next();
+    expect(first.done).toBe(false);
+    const { data } = await gateway.client().chat.completions.create({ model: 'router/reasoning', messages: [{ role: 'user', content: 'hi' }] }).withResponse();
+    expect(data.choices[0].message.content).toBe('echo(m4): hi');
+    expect((await lastAttempts(gateway))[0]).toMatchObject({ target: 'solo/s', outcome: 'error', status: 429 });
+    controller.abort();
+  });
+
+  it('refuses a model id that looks like a flag', async () => {
+    const error = await gateway.client().chat.completions.create({ model: 'echo/--help', messages: [{ role: 'user', content: 'hi' }] }).catch((e) => e);
+    expect(error.status).toBe(400);
+    expect(error.message).toContain('cannot start with "-"');
   });
 
   it('skips a CLI target for a request that carries tools, without counting it against its breaker', async () => {

@@ -13,6 +13,10 @@ export interface CliInvocation {
   prompt: string | undefined;
 }
 
+/**
+ * The prompt and the model come from the client: each is passed so that no CLI can read it as a
+ * flag of its own: the model always as `--model=<id>`, the prompt after `--` or as `--prompt=<text>`.
+ */
 export interface CliPreset {
   name: CliPresetName;
   /** Looked up on the child's PATH. */
@@ -46,7 +50,7 @@ export const CLI_PRESETS: Record<CliPresetName, CliPreset> = {
       '',
       '--strict-mcp-config',
       '--no-session-persistence',
-      ...(model ? ['--model', model] : []),
+      ...(model ? [`--model=${model}`] : []),
       ...(prompt !== undefined ? ['--', prompt] : []),
     ],
     output: 'claude-stream-json',
@@ -67,7 +71,7 @@ export const CLI_PRESETS: Record<CliPresetName, CliPreset> = {
       'read-only',
       '--color',
       'never',
-      ...(model ? ['--model', model] : []),
+      ...(model ? [`--model=${model}`] : []),
       ...(prompt !== undefined ? ['--', prompt] : ['-']),
     ],
     output: 'codex-jsonl',
@@ -85,9 +89,8 @@ export const CLI_PRESETS: Record<CliPresetName, CliPreset> = {
       'stream-json',
       '--approval-mode',
       'default',
-      ...(model ? ['--model', model] : []),
-      '--prompt',
-      prompt ?? 'Answer the request given on standard input.',
+      ...(model ? [`--model=${model}`] : []),
+      `--prompt=${prompt ?? 'Answer the request given on standard input.'}`,
     ],
     output: 'gemini-stream-json',
     inheritEnv: ['GEMINI_API_KEY', 'GOOGLE_API_KEY', 'GOOGLE_GENAI_USE_VERTEXAI', 'GOOGLE_CLOUD_PROJECT', 'GOOGLE_CLOUD_LOCATION', 'GOOGLE_APPLICATION_CREDENTIALS', 'GOOGLE_GEMINI_BASE_URL', 'GEMINI_CLI_HOME'],
@@ -98,7 +101,7 @@ export const CLI_PRESETS: Record<CliPresetName, CliPreset> = {
     bin: 'copilot',
     // -s prints only the answer; without --allow-tool/--allow-all-tools, tools that need permission
     // are denied in -p mode.
-    args: ({ model, prompt }) => ['-s', '--no-color', ...(model ? ['--model', model] : []), '-p', prompt ?? 'Answer the request given on standard input.'],
+    args: ({ model, prompt }) => ['-s', '--no-color', ...(model ? [`--model=${model}`] : []), `--prompt=${prompt ?? 'Answer the request given on standard input.'}`],
     output: 'text',
     inheritEnv: ['COPILOT_GITHUB_TOKEN', 'GH_TOKEN', 'GITHUB_TOKEN', 'XDG_CONFIG_HOME', 'XDG_STATE_HOME', 'COPILOT_HOME'],
     fixedEnv: { ...NO_COLOR },

@@ -113,6 +113,10 @@ export class CliProvider implements ChatProvider {
     if ((request.tools?.length ?? 0) > 0 || (request.functions?.length ?? 0) > 0) {
       throw new ProviderError({ provider: this.name, kind: 'http', status: 501, type: 'unsupported', message: `${this.name} is a command-line agent and cannot take tools` });
     }
+    // A custom command may place {model} as an argument of its own: an id that looks like a flag is refused.
+    if (call.model.startsWith('-')) {
+      throw new ProviderError({ provider: this.name, kind: 'invalid-request', status: 400, code: 'invalid_model', message: `model id "${call.model}" cannot start with "-" for a command-line provider` });
+    }
     const models = this.#settings.models;
     if (models.length > 0 && call.model !== DEFAULT_MODEL && !models.includes(call.model)) {
       throw new ProviderError({ provider: this.name, kind: 'http', status: 404, code: 'model_not_found', retryable: false, message: `${this.name} offers ${models.join(', ')}, not "${call.model}"` });
