@@ -1,11 +1,12 @@
 // Coding-agent CLIs as providers, through the real gateway with the openai SDK as client: the real
 // Claude Code, Codex and Gemini CLI from npm, each aimed at a local fake of its vendor's API; a missing binary;
 // a hung CLI killed with its whole process group at the attempt deadline; a custom command.
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../service/config/gateway-config.ts';
 import { ensureAgentCli } from './support/agent-clis.ts';
 import { childPath, claudeCodeProvider, codexProvider, geminiProvider } from './support/agent-cli-providers.ts';
 import { startFakeGoogle, type FakeGoogle } from './support/fake-google-upstream.ts';
@@ -239,3 +240,29 @@ async function lastAttempts(gateway: RunningGateway): Promise<Array<{ target: st
   db.close();
   return JSON.parse(row.attempts);
 }
+
+describe('cli provider configuration', () => {
+  const configDir = mkdtempSync(path.join(tmpdir(), 'cli-config-'));
+  afterAll(() => rmSync(configDir, { recursive: true, force: true }));
+  const load = (providers: Record<string, unknown>, env: Record<string, string> = {}) => {
+    const file = path.join(configDir, `config-${Math.random().toString(36).slice(2)}.json`);
+    writeFileSync(file, JSON.stringify({ providers }));
+    return loadConfig({ ROUTER_CONFIG: file, ...env });
+  };
+
+  it('refuses an unknown preset, a command without {prompt}, cli keys on other types and typos, naming each key', () => {
+    expect(() => load({ a: { type: 'cli', preset: 'cursor' } })).toThrow(/providers\.a\.preset: /);
+    expect(() => load({ a: { type: 'cli', command: ['ask'] } })).toThrow(/providers\.a\.command: command needs a \{prompt\} placeholder/);
+    expect(() => load({ a: { type: 'openai', baseURL: 'http://127.0.0.1:1/v1', timeoutMs: 1000 } })).toThrow(/providers\.a\.timeoutMs: only a cli provider takes timeoutMs/);
+    expect(() => load({ a: { type: 'cli', preset: 'codex', maxConcurent: 2 } })).toThrow(/providers\.a\.maxConcurent: unknown key; did you mean maxConcurrent\?/);
+  });
+
+  it('gives the child only what its preset needs from the environment, plus the configured env', () => {
+    const config = load({ c: { type: 'cli', preset: 'claude-code', env: { CLAUDE_CONFIG_DIR: '/srv/claude' } } }, { PATH: '/usr/bin', HOME: '/home/op', ANTHROPIC_API_KEY: 'sk-ant-x', OPENAI_API_KEY: 'sk-openai', ROUTER_ADMIN_KEY: 'admin' });
+    const cli = config.providers.find((p) => p.name === 'c')!;
+    expect(cli).toMatchObject({ type: 'cli', configured: true, cli: { preset: 'claude-code', maxConcurrent: 2, maxQueue: 16, timeoutMs: 120_000, cwd: undefined } });
+    expect(cli.cli!.env).toMatchObject({ PATH: '/usr/bin', HOME: '/home/op', ANTHROPIC_API_KEY: 'sk-ant-x', CLAUDE_CONFIG_DIR: '/srv/claude', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' });
+    expect(cli.cli!.env).not.toHaveProperty('OPENAI_API_KEY');
+    expect(cli.cli!.env).not.toHaveProperty('ROUTER_ADMIN_KEY');
+  });
+});
