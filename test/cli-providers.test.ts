@@ -201,6 +201,8 @@ describe('a custom command and a hung CLI', () => {
     const { data } = await gateway.client().chat.completions.create({ model: 'router/reasoning', messages: [{ role: 'user', content: 'hi' }] }).withResponse();
     expect(data.choices[0].message.content).toBe('echo(m4): hi');
     expect((await lastAttempts(gateway))[0]).toMatchObject({ target: 'solo/s', outcome: 'error', status: 429 });
+    const listed = (await (await fetch(`${gateway.url}/providers`)).json()) as { providers: Array<{ name: string; cli?: unknown }> };
+    expect(listed.providers.find((p) => p.name === 'solo')!.cli).toEqual({ preset: null, executable: process.execPath, max_concurrent: 1, running: 1, queued: 0 });
     controller.abort();
   });
 

@@ -86,7 +86,8 @@ export function describeProviders(body: { providers: Array<Record<string, any>> 
     const b = p.breakers ?? {};
     const status = !p.configured ? `not configured${p.env?.length ? ` (set ${p.env.join(' or ')})` : ''}` : b.open > 0 ? `${b.open} breaker(s) open` : b.half_open > 0 ? `${b.half_open} half-open` : 'ok';
     const targets = (p.targets ?? []).map((t: any) => `${t.target}${t.state !== 'closed' ? ` [${t.state}]` : ''}`).join(', ');
-    return [p.name, p.type, status, targets || '-'];
+    const load = p.cli ? ` (${p.cli.running}/${p.cli.max_concurrent} running, ${p.cli.queued} queued)` : '';
+    return [p.name, p.type, `${status}${load}`, targets || '-'];
   });
   return table(['PROVIDER', 'TYPE', 'STATUS', 'TARGETS'], rows);
 }
