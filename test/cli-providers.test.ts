@@ -189,8 +189,11 @@ describe('a custom command and a hung CLI', () => {
       if (chunk.choices[0]?.delta?.content) break;
     }
     controller.abort();
-    const pid = Number(readFileSync(path.join(dir, 'echo.pid'), 'utf8'));
+    const { pid, cwd } = JSON.parse(readFileSync(path.join(dir, 'echo.pid'), 'utf8')) as { pid: number; cwd: string };
     await until(() => !alive(pid), 5000);
+    // It ran in a fresh temporary directory, removed with it.
+    expect(path.basename(cwd)).toMatch(/^llm-router-cli-/);
+    await until(() => !existsSync(cwd), 5000);
   });
 
   it('runs at most maxConcurrent processes; past the queue a call is refused at once and the chain moves on', async () => {

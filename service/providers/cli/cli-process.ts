@@ -36,14 +36,20 @@ export class CliProcess {
 
   constructor(spec: CliProcessSpec) {
     this.#tempDir = spec.cwd ? undefined : mkdtempSync(path.join(tmpdir(), 'llm-router-cli-'));
-    this.#child = spawn(spec.bin, spec.args, {
-      cwd: spec.cwd ?? this.#tempDir,
-      env: spec.env,
-      detached: true,
-      shell: false,
-      stdio: [spec.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-      windowsHide: true,
-    });
+    try {
+      this.#child = spawn(spec.bin, spec.args, {
+        cwd: spec.cwd ?? this.#tempDir,
+        env: spec.env,
+        detached: true,
+        shell: false,
+        stdio: [spec.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+        windowsHide: true,
+      });
+    } catch (error) {
+      // Arguments spawn refuses outright: nothing started, so nothing else will remove the directory.
+      if (this.#tempDir) rmSync(this.#tempDir, { recursive: true, force: true });
+      throw error;
+    }
     this.started = new Promise<void>((resolve, reject) => {
       this.#child.once('spawn', resolve);
       this.#child.once('error', reject);

@@ -6,6 +6,10 @@ describe('buildCliPrompt', () => {
     expect(buildCliPrompt({ messages: [{ role: 'user', content: 'What is 2+2?' }] })).toBe('What is 2+2?');
   });
 
+  it('drops NUL characters, which no process argument can carry', () => {
+    expect(buildCliPrompt({ messages: [{ role: 'user', content: 'a\u0000b' }] })).toBe('ab');
+  });
+
   it('puts system, history and the turn to answer in their own blocks', () => {
     const prompt = buildCliPrompt({
       messages: [

@@ -6,7 +6,12 @@ import { contentText, type ChatMessage, type ChatRequest } from '../../canonical
 /** Above this many bytes the prompt goes on stdin: one argument may hold 128 KiB on Linux, and argv is visible in `ps`. */
 export const PROMPT_ARG_LIMIT = 16 * 1024;
 
+/** A NUL cannot travel in a process argument (spawn refuses it); it carries no meaning in a prompt either. */
 export function buildCliPrompt(request: Pick<ChatRequest, 'messages'>): string {
+  return layOut(request).replaceAll('\u0000', '');
+}
+
+function layOut(request: Pick<ChatRequest, 'messages'>): string {
   const system: string[] = [];
   const turns: ChatMessage[] = [];
   for (const message of request.messages) {

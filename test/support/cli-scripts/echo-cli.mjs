@@ -1,4 +1,5 @@
-// A custom `command` provider for the tests: prints "echo(<model>): <prompt>" in pieces, the prompt
+// A custom `command` provider for the tests (it writes its pid and working directory to
+// ECHO_CLI_PID_FILE when set): prints "echo(<model>): <prompt>" in pieces, the prompt
 // taken from the last argument or, when there is none, from stdin. A prompt of "fail" exits 3
 // with a message on stderr; "slow-stream" prints a first piece, then waits for a long time.
 import { writeFileSync } from 'node:fs';
@@ -9,7 +10,7 @@ if (prompt === undefined) {
   prompt = '';
   for await (const chunk of process.stdin) prompt += chunk;
 }
-if (process.env.ECHO_CLI_PID_FILE) writeFileSync(process.env.ECHO_CLI_PID_FILE, String(process.pid));
+if (process.env.ECHO_CLI_PID_FILE) writeFileSync(process.env.ECHO_CLI_PID_FILE, JSON.stringify({ pid: process.pid, cwd: process.cwd() }));
 if (prompt === 'fail') {
   process.stderr.write('echo-cli: something went wrong (token sk-test-secret-value-12345)\n');
   process.exit(3);
