@@ -79,6 +79,10 @@ describe('the real Claude Code, Codex and Gemini CLIs as providers in a chain', 
     expect(data.choices[0].message.content).toBe('Hello from Claude Code');
     expect(response.headers.get('x-router-model')).toBe('claude/text:Hello from Claude Code');
     expect(data.usage).toMatchObject({ prompt_tokens: 16, completion_tokens: 5 });
+    // The cost is the one Claude Code reported, recorded as the upstream's own.
+    const cost = (data.usage as { cost?: number }).cost;
+    expect(cost).toBeGreaterThan(0);
+    expect(lastRow(gateway)).toMatchObject({ usage_estimated: 0, cost_source: 'upstream', cost_usd: cost });
     // What reached the fake is Claude Code's own request with the prompt in it, and no tools offered.
     const sent = anthropic.requests.at(-1)!;
     expect(sent.path).toBe('/v1/messages?beta=true');
@@ -166,12 +170,13 @@ describe('a custom command and a hung CLI', () => {
     expect(attempts[0].error).toContain('1500 ms');
   });
 
-  it('streams a custom command’s stdout as it prints, and gives a long prompt on stdin', async () => {
+  it('gives a long prompt to a custom command on stdin and streams its stdout', async () => {
     const long = `${'x'.repeat(20_000)} the end`;
     const stream = await gateway.client().chat.completions.create({ model: 'echo/m2', stream: true, messages: [{ role: 'user', content: long }] });
-    const { text, chunks } = await collect(stream);
+    const { text } = await collect(stream);
     expect(text).toBe(`echo(m2): ${long.length} chars, ends "${long.slice(-20)}"`);
-    expect(chunks).toBeGreaterThan(1);
+    // The command reported no usage: the request log estimates it and says so.
+    expect(lastRow(gateway)).toMatchObject({ target: 'echo/m2', usage_estimated: 1, completion_tokens: Math.ceil(text.length / 4) });
   });
 
   it('reports a failing command’s stderr as the attempt’s error, with secrets redacted', async () => {
@@ -182,14 +187,19 @@ describe('a custom command and a hung CLI', () => {
     expect(attempts[0].error).not.toContain('sk-test-secret-value-12345');
   });
 
-  it('kills the CLI when the client goes away mid-stream', async () => {
+  it('streams what the CLI prints while it runs, and kills it when the client goes away mid-stream', async () => {
     const controller = new AbortController();
     const stream = await gateway.client().chat.completions.create({ model: 'echo/m1', stream: true, messages: [{ role: 'user', content: 'slow-stream' }] }, { signal: controller.signal });
+    let first = '';
     for await (const chunk of stream) {
-      if (chunk.choices[0]?.delta?.content) break;
+      first = chunk.choices[0]?.delta?.content ?? '';
+      if (first) break;
     }
-    controller.abort();
     const { pid, cwd } = JSON.parse(readFileSync(path.join(dir, 'echo.pid'), 'utf8')) as { pid: number; cwd: string };
+    // The first piece reached the client while the command is still running.
+    expect(first).toBe('first piece ');
+    expect(alive(pid)).toBe(true);
+    controller.abort();
     await until(() => !alive(pid), 5000);
     // It ran in a fresh temporary directory, removed with it.
     expect(path.basename(cwd)).toMatch(/^llm-router-cli-/);
@@ -236,6 +246,15 @@ describe('a custom command and a hung CLI', () => {
     expect(existsSync(dir)).toBe(true);
   });
 });
+
+/** The latest request's row in the request log. */
+function lastRow(gateway: RunningGateway): Record<string, unknown> {
+  gateway.gateway.log.flush();
+  const db = new Database(gateway.config.dbPath, { readonly: true });
+  const row = db.prepare('SELECT * FROM requests ORDER BY rowid DESC LIMIT 1').get() as Record<string, unknown>;
+  db.close();
+  return row;
+}
 
 /** The attempts of the latest request, as the request log stored them. */
 async function lastAttempts(gateway: RunningGateway): Promise<Array<{ target: string; outcome: string; status?: number; error?: string }>> {
