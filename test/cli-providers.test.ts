@@ -39,6 +39,11 @@ async function collect(stream: AsyncIterable<{ choices: Array<{ delta?: { conten
   return { text, chunks };
 }
 
+function withoutEnv(provider: Record<string, unknown>, name: string): Record<string, unknown> {
+  const { [name]: _dropped, ...env } = provider.env as Record<string, string>;
+  return { ...provider, env };
+}
+
 describe('the real Claude Code, Codex and Gemini CLIs as providers in a chain', () => {
   let dir: string;
   let anthropic: FakeAnthropic;
@@ -57,12 +62,14 @@ describe('the real Claude Code, Codex and Gemini CLIs as providers in a chain', 
           gemini: { type: 'cli', preset: 'gemini', env: { PATH: path.join(dir, 'no-such-bin') } },
           claude: claudeCodeProvider(claude, anthropic.url, path.join(dir, 'claude-home')),
           codex: codexProvider(codex, responses.baseURL, path.join(dir, 'codex-home')),
+          // Codex whose model provider's key variable is not set: not logged in, in Codex's words.
+          'codex-nokey': withoutEnv(codexProvider(codex, responses.baseURL, path.join(dir, 'codex-nokey-home')), 'FAKE_OPENAI_KEY'),
           'gemini-cli': geminiProvider(gemini, google.url, path.join(dir, 'gemini-home')),
         },
       },
       chains: {
         conversation: ['gemini/default', 'claude/text:Hello from Claude Code', 'codex/text:Hello from Codex'],
-        code: ['claude/error:401', 'codex/text:Codex took over'],
+        code: ['claude/error:401', 'codex-nokey/text:never', 'codex/text:Codex took over'],
         reasoning: ['gemini-cli/text:Hello from Gemini CLI'],
       },
     });
@@ -100,12 +107,14 @@ describe('the real Claude Code, Codex and Gemini CLIs as providers in a chain', 
     expect(chunks).toBeGreaterThan(1);
   }, 60_000);
 
-  it('moves on to Codex when Claude Code is not authenticated, plain and streamed', async () => {
+  it('moves on to Codex when Claude Code and a first Codex are not authenticated, plain and streamed', async () => {
     const { data } = await gateway.client().chat.completions.create({ model: 'router/code', messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'write code' }] }).withResponse();
     expect(data.choices[0].message.content).toBe('Codex took over');
     expect(data.usage).toMatchObject({ prompt_tokens: 21, completion_tokens: 3 });
     const attempts = await lastAttempts(gateway);
     expect(attempts[0]).toMatchObject({ target: 'claude/error:401', outcome: 'error', status: 401 });
+    expect(attempts[1]).toMatchObject({ target: 'codex-nokey/text:never', outcome: 'error', status: 401 });
+    expect(attempts[1].error).toContain('Missing environment variable');
     // Codex was given one delimited prompt, system text included.
     expect(JSON.stringify(responses.requests.at(-1)!.body.input)).toContain('<system>\\nBe brief.\\n</system>');
 

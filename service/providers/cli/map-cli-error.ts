@@ -8,7 +8,8 @@ import type { CliExit } from './cli-process.ts';
 /** How much of stderr goes into the error message. */
 const STDERR_IN_MESSAGE = 600;
 
-const NOT_LOGGED_IN = /not (logged|signed) in|please (log|sign) ?in|\blogin\b|authenticat|unauthori[sz]ed|invalid api key|api key (is )?(missing|not set|required)|credentials/i;
+/** How the CLIs word a missing or refused login (Codex names the unset key variable of its model provider). */
+const NOT_LOGGED_IN = /not (logged|signed) in|please (log|sign) ?in|\blogin\b|authenticat|unauthori[sz]ed|invalid api key|api key (is )?(missing|not set|required)|missing environment variable|credentials/i;
 
 export function notRunnable(provider: string, bin: string, error: unknown): ProviderError {
   const code = (error as NodeJS.ErrnoException)?.code;
