@@ -1,6 +1,7 @@
 // `llm-router` spawned as a user runs it (node bin/llm-router.mjs …), for every subcommand, against
 // a gateway whose providers are local fakes; `generate` and `classify` also with no gateway at all.
 import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOpenAI, type FakeUpstream } from './support/fake-openai-upstream.ts';
@@ -10,6 +11,16 @@ import { until } from './support/until.ts';
 
 const BIN = path.resolve(import.meta.dirname, '..', 'bin', 'llm-router.mjs');
 const ADMIN_KEY = 'admin-key-for-cli-tests';
+
+/** Alive and not a zombie. */
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
 
 interface Ran {
   code: number | null;
@@ -135,6 +146,24 @@ describe('llm-router against a running gateway', () => {
     expect(classified.stdout).toMatch(/^category {4}code \(/);
     expect(classified.stdout).toContain('chain       fake/error:500 → fake/text:Code answer');
   });
+
+  it('generate in-process stops on Ctrl-C, killing a CLI provider’s process group, and exits 130', async () => {
+    const echo = path.join(import.meta.dirname, 'support', 'cli-scripts', 'echo-cli.mjs');
+    const pidFile = path.join(gateway.dir, 'interrupt.pid');
+    writeFileSync(path.join(gateway.dir, 'cli-config.json'), JSON.stringify({ providers: { echo: { type: 'cli', command: [process.execPath, echo, '{model}', '{prompt}'], env: { PATH: process.env.PATH ?? '', ECHO_CLI_PID_FILE: pidFile } } } }));
+    const child = spawn(process.execPath, [BIN, 'generate', '--local', '--stream', '-m', 'echo/m1', 'slow-stream'], {
+      env: { ...localEnv, ROUTER_CONFIG: path.join(gateway.dir, 'cli-config.json'), PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
+    await until(() => stdout.includes('first piece'), 30_000);
+    const { pid } = JSON.parse(readFileSync(pidFile, 'utf8')) as { pid: number };
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    await until(() => !alive(pid), 5000);
+  }, 60_000);
 
   it('classify asks the gateway for category, method, reasons and chain', async () => {
     const ran = await llmRouter(['classify', 'Fix the bug in this Python function: def f(x): return x +', '--json'], env);

@@ -70,8 +70,14 @@ export async function generate(prompt: string, flags: GenerateFlags, client: Gat
 
 async function generateLocally(prompt: string, flags: GenerateFlags, options: AskOptions, out: Output): Promise<void> {
   const router = await localRouter();
+  // A CLI provider runs in its own process group, out of reach of the terminal's Ctrl-C: abort the
+  // call instead, which kills that group, before this process ends.
+  const controller = new AbortController();
+  const interrupted = (signal: NodeJS.Signals) => controller.abort(new CommandError(`interrupted (${signal})`, EXIT.interrupted));
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
-    const call = { model: flags.model, system: flags.system, maxTokens: flags.maxTokens };
+    const call = { model: flags.model, system: flags.system, maxTokens: flags.maxTokens, signal: controller.signal };
     if (flags.stream) {
       const streamed = await router.generateStream(prompt, call);
       let usage: Usage | null = null;
@@ -80,18 +86,23 @@ async function generateLocally(prompt: string, flags: GenerateFlags, options: As
         const piece = chunk.choices[0]?.delta?.content;
         if (piece) out.piece(piece);
       }
+      // An aborted stream ends quietly; it is not a finished answer.
+      if (controller.signal.aborted) throw controller.signal.reason;
       out.endPieces({ target: streamed.target, category: streamed.category, requestId: streamed.requestId, attempts: streamed.attempts.length, usage, local: true });
       return;
     }
     const result = await router.generate(prompt, call);
     out.answer(result.text, { target: result.target, category: result.category, requestId: result.requestId, attempts: result.attempts.length, usage: result.usage, local: true });
   } catch (error) {
+    if (controller.signal.aborted) throw controller.signal.reason;
     if (error instanceof Error && error.name === 'RouterRequestError') {
       const failure = error as Error & { status: number; code: unknown; attempts: unknown };
       throw new CommandError(failure.message, exitCodeForStatus(failure.status), { status: failure.status, code: failure.code, attempts: failure.attempts });
     }
     throw error;
   } finally {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
     await router.close();
   }
 }

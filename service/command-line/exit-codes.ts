@@ -9,6 +9,8 @@ export const EXIT = {
   unreachable: 3,
   /** The gateway refused the admin key (ROUTER_ADMIN_KEY) or client key (ROUTER_API_KEY). */
   unauthorized: 4,
+  /** Stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it). */
+  interrupted: 130,
 } as const;
 
 /** A failure the command line reports in one line and exits with. */
