@@ -34,6 +34,8 @@ import type { Random } from './walk/groups/seeded-random.ts';
 export interface Gateway {
   app: Hono;
   router: ChatRouter;
+  /** The request path without HTTP, for in-process use (service/library.ts). */
+  pipeline: ChatPipeline;
   breakers: BreakerRegistry;
   health: ProviderHealth;
   log: RequestLog;
@@ -167,6 +169,7 @@ export function buildGateway(config: GatewayConfig, overrides: GatewayOverrides 
   return {
     app,
     router,
+    pipeline,
     breakers,
     health,
     log,

@@ -6,6 +6,7 @@ import { MAX_TIMER_MS, ConfigError, baseUrlProblem, headerProblem } from './conf
 import { categoryName, chain, keyword } from '../http/category-schema.ts';
 import { classifierPatchSchema } from '../http/classifier-routes.ts';
 import { aliasName } from '../plan/model-aliases.ts';
+import { CLI_PRESET_NAMES } from '../providers/cli/cli-preset-names.ts';
 
 /** `router/<category>` names a category, and these would reach Object.prototype in a plain object. */
 export const RESERVED_PROVIDER_NAMES = new Set(['router', '__proto__', 'constructor', 'prototype']);
@@ -29,16 +30,41 @@ const headers = z.record(z.string(), z.string()).superRefine((record, ctx) => {
 
 const timerMs = (min: number) => z.number().int().min(min).max(MAX_TIMER_MS);
 
+/** Keys only a `type: "cli"` provider takes (a coding-agent CLI run as a provider; see docs/CLI-PROVIDERS.md). */
+const CLI_KEYS = ['preset', 'command', 'models', 'maxConcurrent', 'maxQueue', 'timeoutMs', 'cwd', 'env'] as const;
+const HTTP_KEYS = ['baseURL', 'apiKeyEnv', 'apiKey', 'headers'] as const;
+
 const providerFileSchema = z
   .object({
-    type: z.enum(['openai', 'anthropic', 'google', 'ollama']),
+    type: z.enum(['openai', 'anthropic', 'google', 'ollama', 'cli']),
     baseURL: baseURL.optional(),
     apiKeyEnv: z.string().min(1).optional(),
     apiKey: z.string().min(1).optional(),
     headers: headers.optional(),
     options: z.record(z.string(), z.unknown()).optional(),
+    preset: z.enum(CLI_PRESET_NAMES).optional(),
+    command: z
+      .array(z.string().min(1))
+      .min(1)
+      .refine((args) => args.some((a) => a.includes('{prompt}')), { message: 'command needs a {prompt} placeholder (the prompt goes on stdin when long)' })
+      .optional(),
+    models: z.array(z.string().min(1).max(200)).min(1).optional(),
+    maxConcurrent: z.number().int().min(1).max(64).optional(),
+    maxQueue: z.number().int().min(0).max(10_000).optional(),
+    timeoutMs: timerMs(100).optional(),
+    cwd: z.string().min(1).optional(),
+    env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name'), z.string()).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((spec, ctx) => {
+    const present = (keys: readonly string[]) => keys.filter((k) => (spec as Record<string, unknown>)[k] !== undefined);
+    if (spec.type === 'cli') {
+      for (const key of present(HTTP_KEYS)) ctx.addIssue({ code: 'custom', path: [key], message: 'a cli provider takes no ' + key + ' (its CLI has its own login; pass variables in env)' });
+      if ((spec.preset === undefined) === (spec.command === undefined)) ctx.addIssue({ code: 'custom', path: ['preset'], message: 'a cli provider needs exactly one of preset or command' });
+    } else {
+      for (const key of present(CLI_KEYS)) ctx.addIssue({ code: 'custom', path: [key], message: `only a cli provider takes ${key}` });
+    }
+  });
 
 export const breakerSchema = z
   .object({

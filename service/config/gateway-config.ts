@@ -6,6 +6,8 @@ import type { UpstreamLimits } from '../providers/openai/upstream-limits.ts';
 import { parseTarget } from '../plan/target.ts';
 import { groupProblem } from '../walk/groups/group-definition.ts';
 import { readConfigFile, type ConfigFile, type DeclaredCategory, type GroupDefinition } from './config-file.ts';
+import type { CliPresetName } from '../providers/cli/cli-preset-names.ts';
+import { BASE_ENV, CLI_PRESETS, childEnv } from '../providers/cli/cli-presets.ts';
 import { ConfigError, MAX_TIMER_MS, baseUrlFrom, durationMsFrom, headersFrom, hostFrom, keyListFrom, numberFrom, portFrom, corsOriginsFrom } from './config-values.ts';
 
 export interface ProviderConfig {
@@ -20,6 +22,24 @@ export interface ProviderConfig {
   headers: Record<string, string>;
   /** Provider-specific extras (e.g. Anthropic's default max_tokens). */
   options: Record<string, unknown>;
+  /** Set for `type: "cli"`: how to run the coding-agent CLI (docs/CLI-PROVIDERS.md). */
+  cli?: CliSettings;
+}
+
+export interface CliSettings {
+  preset: CliPresetName | undefined;
+  /** A custom command: executable and arguments with {prompt} and {model} placeholders. */
+  command: string[] | undefined;
+  /** The models it offers; empty = any model id is passed on. */
+  models: string[];
+  maxConcurrent: number;
+  /** Calls waiting for a slot beyond which a call is refused (429) at once. */
+  maxQueue: number;
+  timeoutMs: number;
+  /** A fixed working directory; unset = a fresh temporary one per call. */
+  cwd: string | undefined;
+  /** The child's whole environment: what its preset needs from the gateway's, plus the configured `env`. */
+  env: Record<string, string>;
 }
 
 export interface BreakerOptions {
@@ -210,6 +230,10 @@ function buildProviders(env: Env, file: ConfigFile): ProviderConfig[] {
   ];
   const byName = new Map(builtIn.map((p) => [p.name, p]));
   for (const [name, spec] of Object.entries(file.providers ?? {})) {
+    if (spec.type === 'cli') {
+      byName.set(name, cliProvider(name, spec, env));
+      continue;
+    }
     const apiKey = spec.apiKey ?? (spec.apiKeyEnv ? env[spec.apiKeyEnv] : undefined);
     const needsKey = spec.type !== 'ollama' && (spec.apiKeyEnv !== undefined || spec.apiKey !== undefined);
     byName.set(name, {
@@ -236,4 +260,32 @@ function keyed(
   extra: Partial<ProviderConfig> = {},
 ): ProviderConfig {
   return { name, type, baseURL, apiKey: apiKey || undefined, configured: Boolean(apiKey), envHint, headers: {}, options: {}, ...extra };
+}
+
+type ProviderSpec = NonNullable<ConfigFile['providers']>[string];
+
+/** A coding-agent CLI needs no key here (it has its own login): it counts as configured, and a missing binary or login fails its calls. */
+function cliProvider(name: string, spec: ProviderSpec, env: Env): ProviderConfig {
+  const preset = spec.preset ? CLI_PRESETS[spec.preset] : undefined;
+  const names = [...BASE_ENV, ...(preset?.inheritEnv ?? [])];
+  return {
+    name,
+    type: 'cli',
+    baseURL: undefined,
+    apiKey: undefined,
+    configured: true,
+    envHint: [],
+    headers: {},
+    options: spec.options ?? {},
+    cli: {
+      preset: spec.preset,
+      command: spec.command,
+      models: spec.models ?? [],
+      maxConcurrent: spec.maxConcurrent ?? 2,
+      maxQueue: spec.maxQueue ?? 16,
+      timeoutMs: spec.timeoutMs ?? 120_000,
+      cwd: spec.cwd ? path.resolve(spec.cwd) : undefined,
+      env: childEnv(names, preset?.fixedEnv ?? {}, spec.env ?? {}, env),
+    },
+  };
 }

@@ -184,7 +184,10 @@ function configChanges(running: GatewayConfig, fresh: GatewayConfig): Array<{ pa
 
 /** A provider as /config shows it: never its key, and header names only (they may carry tokens). */
 function publicView(p: ProviderConfig): Record<string, unknown> {
-  return { type: p.type, base_url: p.baseURL ?? null, configured: p.configured, env: p.envHint, headers: Object.keys(p.headers).sort(), options: p.options };
+  const view: Record<string, unknown> = { type: p.type, base_url: p.baseURL ?? null, configured: p.configured, env: p.envHint, headers: Object.keys(p.headers).sort(), options: p.options };
+  // A CLI provider's child environment may hold keys: its variable names only.
+  if (p.cli) view.cli = { ...p.cli, env: Object.keys(p.cli.env).sort() };
+  return view;
 }
 
 function differingFields(stored: CategoryDefinition, file: CategoryDefinition): Field[] {

@@ -4,6 +4,13 @@ import { Hono } from 'hono';
 import type { BreakerSnapshot } from '../walk/breaker-registry.ts';
 import { parseTarget } from '../plan/target.ts';
 import type { AdminDeps } from './admin-routes.ts';
+import { CliProvider } from '../providers/cli/cli-provider.ts';
+
+/** A CLI provider's processes running now and calls waiting for one. */
+function cliLoad(deps: AdminDeps, name: string): { running: number; queued: number } {
+  const adapter = deps.providers.get(name)?.adapter;
+  return adapter instanceof CliProvider ? adapter.load : { running: 0, queued: 0 };
+}
 
 export function providerRoutes(deps: AdminDeps): Hono {
   const app = new Hono();
@@ -38,7 +45,8 @@ export function providerRoutes(deps: AdminDeps): Hono {
         };
       });
       const { name: _name, type: _type, ...probe } = health.get(p.name)!;
-      return { name: p.name, type: p.type, base_url: p.baseURL ?? null, configured: p.configured, env: p.envHint, health: probe, breakers: summary, targets: list };
+      const cli = p.cli ? { cli: { preset: p.cli.preset ?? null, executable: p.cli.command?.[0] ?? null, max_concurrent: p.cli.maxConcurrent, ...cliLoad(deps, p.name) } } : {};
+      return { name: p.name, type: p.type, base_url: p.baseURL ?? null, configured: p.configured, env: p.envHint, health: probe, breakers: summary, targets: list, ...cli };
     });
     return c.json({ providers });
   });

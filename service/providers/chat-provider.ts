@@ -1,7 +1,7 @@
 // The contract every provider adapter fulfils: canonical request in, canonical answer out.
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest } from '../canonical/chat-types.ts';
 
-export type ProviderType = 'openai' | 'anthropic' | 'google' | 'ollama';
+export type ProviderType = 'openai' | 'anthropic' | 'google' | 'ollama' | 'cli';
 
 export interface ProviderCall {
   /** The model id at this provider (the part of the target after the first '/'). */

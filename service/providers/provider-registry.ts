@@ -7,6 +7,7 @@ import { DEFAULT_UPSTREAM_LIMITS, type UpstreamLimits } from './openai/upstream-
 import { GoogleProvider } from './google-provider.ts';
 import { AnthropicProvider } from './anthropic-provider.ts';
 import { OllamaProvider } from './ollama-provider.ts';
+import { CliProvider } from './cli/cli-provider.ts';
 import { registerSecret } from './secret-redaction.ts';
 import { createPooledFetch } from './pooled-fetch.ts';
 
@@ -17,6 +18,7 @@ const FACTORIES: Partial<Record<ProviderType, ProviderFactory>> = {
   google: (config, limits) => new GoogleProvider(config, limits),
   anthropic: (config, limits) => new AnthropicProvider(config, createPooledFetch({ provider: config.name, ...limits })),
   ollama: (config, limits) => new OllamaProvider(config, createPooledFetch({ provider: config.name, ...limits })),
+  cli: (config) => new CliProvider(config),
 };
 
 export interface ProviderEntry {
@@ -70,6 +72,8 @@ export class ProviderRegistry {
   capabilities(provider: string, model: string): TargetCapabilities {
     const known = knownCapabilities(model);
     const entry = this.#entries.get(provider);
+    // A command-line agent answers in text only: it cannot return tool calls or see images.
+    if (entry?.config.type === 'cli') return { tools: false, streaming: true, images: false };
     if (entry?.config.type === 'ollama') {
       const numCtx = Number(entry.config.options.num_ctx);
       return { ...known, contextWindow: Number.isFinite(numCtx) && numCtx > 0 ? numCtx : undefined };

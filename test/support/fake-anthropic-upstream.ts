@@ -49,7 +49,8 @@ export async function startFakeAnthropic(options: { models?: string[] } = {}): P
       if (!req.headers['x-api-key'] && !req.headers.authorization) return sendError(res, 401, 'authentication_error', 'x-api-key header is required');
       return sendModelList(res, listing);
     }
-    if (req.method !== 'POST' || req.url !== '/v1/messages') {
+    // Claude Code calls /v1/messages?beta=true: the query is not part of the route.
+    if (req.method !== 'POST' || req.url?.split('?')[0] !== '/v1/messages') {
       return sendError(res, 404, 'not_found_error', `Not Found: ${req.method} ${req.url}`);
     }
     if (!req.headers['x-api-key'] && !req.headers.authorization) {
@@ -62,7 +63,7 @@ export async function startFakeAnthropic(options: { models?: string[] } = {}): P
     } catch {
       return sendError(res, 400, 'invalid_request_error', 'There was an issue with your request body: invalid JSON');
     }
-    requests.push({ path: req.url, headers: req.headers, body });
+    requests.push({ path: req.url!, headers: req.headers, body });
     Object.defineProperty(body, '__key', { value: req.headers['x-api-key'] ?? req.headers.authorization, enumerable: false });
     const problem = validate(body);
     if (problem) return sendError(res, 400, 'invalid_request_error', problem);

@@ -5,6 +5,7 @@ import { listAnthropicModels } from '../anthropic/list-anthropic-models.ts';
 import { listGeminiModels } from '../google/list-gemini-models.ts';
 import { listOllamaModels } from '../ollama/list-ollama-models.ts';
 import { listOpenAIModels } from '../openai/list-openai-models.ts';
+import { listCliModels } from '../cli/list-cli-models.ts';
 
 /** A listing is bounded: a host listing more is not believed further. */
 export const MAX_LISTED_MODELS = 5000;
@@ -16,6 +17,7 @@ export const LIST_MODELS: Record<ProviderType, ListModels> = {
   anthropic: listAnthropicModels,
   google: listGeminiModels,
   ollama: listOllamaModels,
+  cli: listCliModels,
 };
 
 /**
