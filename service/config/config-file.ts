@@ -46,6 +46,18 @@ const breakerSchema = z
   })
   .strict();
 
+/** The Responses and Anthropic Messages routes (docs/CONFIGURATION.md, "dialects"). */
+const dialectsSchema = z
+  .object({
+    /** Anthropic Messages streams: a ping this often while no target has answered yet. */
+    pingIntervalMs: timerMs(10).optional(),
+    /** Claude Code's x-claude-code-request-class (main, subagent, compaction, auxiliary) → a category. */
+    claudeCodeRequestClasses: z.record(z.enum(['main', 'subagent', 'compaction', 'auxiliary']), z.string().min(1)).optional(),
+    /** How long /v1/responses keeps a response stored with store: true, for previous_response_id. */
+    responsesStoreTtlS: z.number().int().min(1).max(365 * 24 * 3600).optional(),
+  })
+  .strict();
+
 const configFileSchema = z
   .object({
     providers: z.record(providerName, providerFileSchema).optional(),
@@ -53,6 +65,7 @@ const configFileSchema = z
     /** Per target (`provider/model`): breaker options that differ from the defaults above. */
     breakers: z.record(z.string().regex(/^[^/]+\/.+$/, 'breaker keys are provider/model targets'), breakerSchema).optional(),
     attemptTimeoutMs: timerMs(100).optional(),
+    dialects: dialectsSchema.optional(),
   })
   .strict();
 

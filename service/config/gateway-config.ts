@@ -31,6 +31,15 @@ export interface BreakerOptions {
   resetTimeout: number;
 }
 
+export interface DialectSettings {
+  /** Anthropic Messages streams: a ping this often while no target has answered (Claude Code gives up on a silent stream). */
+  pingIntervalMs: number;
+  /** x-claude-code-request-class value → the category such requests are forced into. */
+  requestClassCategories: Record<string, string>;
+  /** How long a /v1/responses answer stored with store: true can be named by previous_response_id. */
+  responsesStoreTtlMs: number;
+}
+
 export interface GatewayConfig {
   port: number;
   host: string;
@@ -63,6 +72,8 @@ export interface GatewayConfig {
   maxCooldownMs: number;
   /** The classifier's settings at start (ROUTER_CLASSIFIER…); settings changed over /config are stored and win. */
   classifier: ClassifierSettings;
+  /** The Responses and Anthropic Messages routes (ROUTER_CONFIG "dialects"). */
+  dialects: DialectSettings;
   /** Reads the same environment and ROUTER_CONFIG again (POST /config/reload); throws ConfigError like the first read. */
   reread: () => GatewayConfig;
 }
@@ -111,6 +122,11 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     // A cool-down is a timer too: past 2^31-1 ms Node would end it after 1 ms.
     maxCooldownMs: Math.round(numberFrom(env.ROUTER_MAX_COOLDOWN_S, 300, 'ROUTER_MAX_COOLDOWN_S', 1, Math.floor(MAX_TIMER_MS / 1000)) * 1000),
     classifier: classifierFrom(env, providers),
+    dialects: {
+      pingIntervalMs: file.dialects?.pingIntervalMs ?? 10_000,
+      requestClassCategories: file.dialects?.claudeCodeRequestClasses ?? {},
+      responsesStoreTtlMs: (file.dialects?.responsesStoreTtlS ?? 24 * 3600) * 1000,
+    },
     reread: () => loadConfig(env),
   };
 }

@@ -35,12 +35,20 @@ export interface FakeAnthropic {
  *   deep                  a tool_use block whose input nests 100,000 levels deep
  *   usage-object          text, with usage counts that are objects, booleans and arrays
  *   echo-key              401 whose message echoes the x-api-key it was sent
+ *   agent                 a coding agent's two steps: with a *.txt path in the last user turn, calls Read({file_path});
+ *                         once the last turn holds its tool_result, answers "The file says: <result>"
+ * POST /v1/messages/count_tokens answers {"input_tokens": 42}.
  */
 export async function startFakeAnthropic(): Promise<FakeAnthropic> {
   const requests: ReceivedRequest[] = [];
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
+    if (req.method === 'POST' && req.url === '/v1/messages/count_tokens') {
+      requests.push({ path: req.url, headers: req.headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return void res.end('{"input_tokens":42}');
+    }
     if (req.method !== 'POST' || req.url !== '/v1/messages') {
       return sendError(res, 404, 'not_found_error', `Not Found: ${req.method} ${req.url}`);
     }
@@ -87,7 +95,8 @@ function validate(body: Record<string, any>): string | null {
   }
   let previousToolUses = new Set<string>();
   for (const [i, message] of body.messages.entries()) {
-    if (message.role !== 'user' && message.role !== 'assistant') return `messages.${i}.role: Input should be 'user' or 'assistant'`;
+    // Mid-conversation system turns are accepted, as the API does for the betas Claude Code sends.
+    if (message.role !== 'user' && message.role !== 'assistant' && message.role !== 'system') return `messages.${i}.role: Input should be 'user' or 'assistant'`;
     if (i > 0 && body.messages[i - 1].role === message.role) return 'messages: roles must alternate between "user" and "assistant", but found multiple "' + message.role + '" roles in a row';
     const content = typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : message.content;
     if (!Array.isArray(content) || content.length === 0) return `messages.${i}: all messages must have non-empty content`;
@@ -138,6 +147,7 @@ function hostileToolUse(res: ServerResponse, model: string, kind: string, stream
 }
 
 function plan(kind: string, arg: string | undefined, body: Record<string, any>): Block[] {
+  if (kind === 'agent') return agentStep(body);
   if (kind === 'tool') {
     const last = body.messages.at(-1);
     const result = Array.isArray(last?.content) ? last.content.find((b: any) => b.type === 'tool_result') : undefined;
@@ -154,6 +164,24 @@ function plan(kind: string, arg: string | undefined, body: Record<string, any>):
     ];
   }
   return [{ type: 'text', text: arg ?? `Hello from ${body.model}` }];
+}
+
+/** The last user turn (a trailing system turn is context, not the user speaking). */
+function lastUserTurn(body: Record<string, any>): any {
+  return [...body.messages].reverse().find((m: any) => m.role === 'user');
+}
+
+function agentStep(body: Record<string, any>): Block[] {
+  const last = lastUserTurn(body);
+  const blocks: any[] = typeof last?.content === 'string' ? [{ type: 'text', text: last.content }] : (last?.content ?? []);
+  const result = blocks.find((b) => b.type === 'tool_result');
+  if (result) {
+    const text = typeof result.content === 'string' ? result.content : (result.content ?? []).map((b: any) => b.text ?? '').join('');
+    return [{ type: 'text', text: `The file says: ${text}` }];
+  }
+  const path = /(\/[^\s"'<>]+\.txt)/.exec(blocks.map((b) => b.text ?? '').join('\n'))?.[1];
+  if (!path) return [{ type: 'text', text: `Hello from ${body.model}` }];
+  return [{ type: 'tool_use', id: 'toolu_agent_read1', name: 'Read', input: { file_path: path } }];
 }
 
 function wireBlock(block: Block): Record<string, unknown> {
