@@ -23,6 +23,7 @@ import { getRequest, listRequests } from './store/request-query.ts';
 import { RequestLog } from './store/request-log.ts';
 import { LogRetention } from './store/log-retention.ts';
 import { registerRequestLogMetrics, type RequestLogStatus } from './http/request-log-prometheus.ts';
+import { ResponseStore } from './store/response-store.ts';
 
 export interface Gateway {
   app: Hono;
@@ -92,6 +93,7 @@ export function buildGateway(config: GatewayConfig, overrides: GatewayOverrides 
     prometheus,
     classifier,
     settings,
+    responseStore: new ResponseStore(db, config.dialects.responsesStoreTtlMs),
     startedAt: Date.now(),
     requestLog: { status: requestLogStatus, countUnauthenticated: () => log.countUnauthenticated() },
     requests: {

@@ -7,6 +7,8 @@ import { ADMIN_PATHS, adminRoutes, type AdminDeps } from './admin-routes.ts';
 import { chatRoute } from '../dialects/chat-completions/chat-route.ts';
 import { countTokensRoute, messagesRoute } from '../dialects/anthropic-messages/messages-route.ts';
 import { toAnthropicError } from '../dialects/anthropic-messages/anthropic-error.ts';
+import { responsesRoute } from '../dialects/responses/responses-route.ts';
+import type { ResponseStore } from '../store/response-store.ts';
 import { classifierRoutes } from './classifier-routes.ts';
 import type { ConfigurableClassifier } from '../classify/configurable-classifier.ts';
 import type { SettingsStore } from '../store/settings-store.ts';
@@ -24,6 +26,8 @@ export interface AppDeps extends AdminDeps {
   pipeline: ChatPipeline;
   classifier: ConfigurableClassifier;
   settings: SettingsStore;
+  /** Responses kept for previous_response_id. */
+  responseStore: ResponseStore;
   startedAt: number;
 }
 
@@ -34,7 +38,7 @@ function memoryMb(): { rss: number; heap_used: number; heap_total: number } {
 }
 
 /** The OpenAI-compatible routes: client keys and CORS apply here, never to admin routes. */
-const OPENAI_PATHS = ['/v1/chat/completions', '/chat/completions', '/v1/models', '/models', '/v1/models/*', '/models/*'];
+const OPENAI_PATHS = ['/v1/chat/completions', '/chat/completions', '/v1/responses', '/responses', '/v1/models', '/models', '/v1/models/*', '/models/*'];
 /** Anthropic Messages: the same client keys and CORS, with Anthropic's error shape. */
 const MESSAGES_PATHS = ['/v1/messages', '/v1/messages/count_tokens'];
 
@@ -67,6 +71,9 @@ export function createApp(deps: AppDeps): Hono {
   app.post('/v1/chat/completions', chat);
   app.post('/chat/completions', chat);
   const messagesDeps = { pipeline: deps.pipeline, router: deps.router, providers: deps.providers, maxBodyBytes: deps.config.maxBodyBytes, dialects: deps.config.dialects };
+  const responses = responsesRoute({ pipeline: deps.pipeline, store: deps.responseStore, maxBodyBytes: deps.config.maxBodyBytes });
+  app.post('/v1/responses', responses);
+  app.post('/responses', responses);
   app.post('/v1/messages', messagesRoute(messagesDeps));
   app.post('/v1/messages/count_tokens', countTokensRoute(messagesDeps));
   app.post('/v1/classify', classifyRoute(deps.router, deps.config.maxBodyBytes));
