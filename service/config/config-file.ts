@@ -52,7 +52,10 @@ const dialectsSchema = z
     /** Anthropic Messages streams: a ping this often while no target has answered yet. */
     pingIntervalMs: timerMs(10).optional(),
     /** Claude Code's x-claude-code-request-class (main, subagent, compaction, auxiliary) → a category. */
-    claudeCodeRequestClasses: z.record(z.enum(['main', 'subagent', 'compaction', 'auxiliary']), z.string().min(1)).optional(),
+    claudeCodeRequestClasses: z
+      .object({ main: z.string().min(1).optional(), subagent: z.string().min(1).optional(), compaction: z.string().min(1).optional(), auxiliary: z.string().min(1).optional() })
+      .strict()
+      .optional(),
     /** How long /v1/responses keeps a response stored with store: true, for previous_response_id. */
     responsesStoreTtlS: z.number().int().min(1).max(365 * 24 * 3600).optional(),
   })

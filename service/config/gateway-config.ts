@@ -124,7 +124,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     classifier: classifierFrom(env, providers),
     dialects: {
       pingIntervalMs: file.dialects?.pingIntervalMs ?? 10_000,
-      requestClassCategories: file.dialects?.claudeCodeRequestClasses ?? {},
+      requestClassCategories: Object.fromEntries(Object.entries(file.dialects?.claudeCodeRequestClasses ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string')),
       responsesStoreTtlMs: (file.dialects?.responsesStoreTtlS ?? 24 * 3600) * 1000,
     },
     reread: () => loadConfig(env),
