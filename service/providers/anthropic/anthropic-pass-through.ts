@@ -1,6 +1,8 @@
 // The raw Anthropic call behind the Messages dialect's pass-through: the client's body goes out
 // unchanged but for the model, with the gateway's key; the answer comes back as bytes. Errors
 // are mapped like the SDK path's, so breakers and failover see the same facts.
+import { requestTextOf, type ChatRequest } from '../../canonical/chat-types.ts';
+import { spliceMembers } from '../../canonical/json-text.ts';
 import type { PassThroughAnswer, PassThroughCall } from '../chat-provider.ts';
 import type { FetchLike } from '../pooled-fetch.ts';
 import { ProviderError, abortedError, parseRetryAfter } from '../provider-error.ts';
@@ -29,7 +31,7 @@ export async function anthropicPassThrough(target: PassThroughTarget, call: Pass
   if (call.beta) headers['anthropic-beta'] = call.beta;
   let res: Response;
   try {
-    res = await target.fetch(url, { method: 'POST', headers, body: JSON.stringify({ ...call.body, model: call.model }), signal: call.signal });
+    res = await target.fetch(url, { method: 'POST', headers, body: passThroughBody(call), signal: call.signal });
   } catch (error) {
     throw passThroughFailure(target.provider, error, call.signal);
   }
@@ -40,6 +42,12 @@ export async function anthropicPassThrough(target: PassThroughTarget, call: Pass
     return { status: res.status, headers: responseHeaders, body };
   }
   throw httpFailure(target.provider, res.status, responseHeaders, await res.text().catch(() => ''));
+}
+
+/** The client's own bytes with only `model` replaced when it sent them as read (messages); else serialised once. */
+export function passThroughBody(call: PassThroughCall): string {
+  const original = call.endpoint === 'messages' ? requestTextOf(call.body as unknown as ChatRequest) : undefined;
+  return (original && spliceMembers(original.text, original.scan, { model: JSON.stringify(call.model) })) || JSON.stringify({ ...call.body, model: call.model });
 }
 
 function isStream(headers: Record<string, string>): boolean {
