@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeAnthropic, type FakeAnthropic } from '../support/fake-anthropic-upstream.ts';
 import { startFakeOpenAI, type FakeUpstream } from '../support/fake-openai-upstream.ts';
 import { startGateway, type RunningGateway } from '../support/start-gateway.ts';
+import { until } from '../support/until.ts';
 
 const CLIENT_KEY = 'sk-client-sdk';
 
@@ -97,6 +98,22 @@ describe('/v1/messages with the Anthropic SDK', () => {
     expect(final.usage).toMatchObject({ input_tokens: 12, output_tokens: 5 });
   });
 
+  it('keeps a tool loop at the Anthropic target that started it', async () => {
+    await useChain('tools', ['fakeant/tool']);
+    const tools = [{ name: 'get_weather', description: 'Weather', input_schema: { type: 'object' as const, properties: { city: { type: 'string' } } } }];
+    const question = { role: 'user' as const, content: 'Weather in Paris?' };
+    const first = await client.messages.create({ model: 'router/tools', max_tokens: 256, tools, messages: [question] });
+    const call = first.content.find((b) => b.type === 'tool_use') as Anthropic.ToolUseBlock;
+    expect(call.id).toBe('toolu_fake123');
+    // The chain now starts with an OpenAI-family target; the loop's next turn still goes to Anthropic.
+    await useChain('tools', ['fakeoa/tool', 'fakeant/tool']);
+    const { data: second, response } = await client.messages
+      .create({ model: 'router/tools', max_tokens: 256, tools, messages: [question, { role: 'assistant', content: first.content }, { role: 'user', content: [{ type: 'tool_result', tool_use_id: call.id, content: '18°C' }] }] })
+      .withResponse();
+    expect(response.headers.get('x-router-model')).toBe('fakeant/tool');
+    expect(second.content).toEqual([{ type: 'text', text: 'The weather is 18°C.' }]);
+  });
+
   it('pings while no target has answered, and sends message_start only with the first content', async () => {
     await useChain('reasoning', ['fakeoa/slow:400']);
     const res = await fetch(`${gw.url}/v1/messages?beta=true`, {
@@ -111,6 +128,23 @@ describe('/v1/messages with the Anthropic SDK', () => {
     expect(events.indexOf('message_start')).toBeGreaterThan(0);
     expect(events.filter((e) => e === 'message_start')).toHaveLength(1);
     expect(events.at(-1)).toBe('message_stop');
+  });
+
+  it('stops the upstream when the client leaves a stream that is still waiting, and records it', async () => {
+    await useChain('reasoning', ['fakeoa/slow:15000']);
+    const before = openai.closedEarly();
+    const controller = new AbortController();
+    const res = await fetch(`${gw.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': CLIENT_KEY },
+      body: JSON.stringify({ model: 'router/reasoning', ...ask, stream: true }),
+      signal: controller.signal,
+    });
+    const reader = res.body!.getReader();
+    const { value } = await reader.read();
+    expect(new TextDecoder().decode(value)).toContain('event: ping');
+    controller.abort();
+    await until(() => openai.closedEarly() === before + 1, 5000);
   });
 
   it('fails over before the first content without the client seeing it', async () => {

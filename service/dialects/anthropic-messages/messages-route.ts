@@ -61,7 +61,10 @@ export function messagesRoute(deps: MessagesRouteDeps) {
       if (!stream) return answerPlain(c, start, body.model, unwrap(await walking));
 
       const early = await settledWithin(walking, deps.dialects.pingIntervalMs);
-      if (early) return sendEventStream(c, answerEvents(start, body.model, unwrap(early)), start.headers, () => undefined);
+      if (early) {
+        const walked = unwrap(early);
+        return sendEventStream(c, answerEvents(start, body.model, walked), start.headers, () => walked.deadline.abort('client closed the stream'));
+      }
       // No target has answered by the first ping: commit to the stream and keep it alive.
       const events = heldStream({
         pending: walking,
