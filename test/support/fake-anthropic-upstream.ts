@@ -64,7 +64,13 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
     }
     requests.push({ path: req.url, headers: req.headers, body });
     Object.defineProperty(body, '__key', { value: req.headers['x-api-key'] ?? req.headers.authorization, enumerable: false });
-    const problem = validate(body);
+    let problem: string | null;
+    try {
+      problem = validate(body);
+    } catch {
+      // A body of a shape the checks below do not expect (a null where an object goes): the API refuses those too.
+      problem = 'There was an issue with the request body: Input should be a valid dictionary';
+    }
     if (problem) return sendError(res, 400, 'invalid_request_error', problem);
     await respond(body, res);
   });
@@ -90,8 +96,9 @@ function validate(body: Record<string, any>): string | null {
   if (!Array.isArray(body.messages) || body.messages.length === 0) return 'messages: at least one message is required';
   if (body.temperature !== undefined && body.temperature !== null && (body.temperature < 0 || body.temperature > 1)) return 'temperature: range: 0..1';
   if (body.tool_choice && !(Array.isArray(body.tools) && body.tools.length > 0)) return 'tool_choice may only be specified while providing tools.';
+  if (body.tools !== undefined && !Array.isArray(body.tools)) return 'tools: Input should be a valid list';
   for (const tool of body.tools ?? []) {
-    if (!tool.name || tool.input_schema?.type !== 'object') return 'tools.0.input_schema: Input should be an object schema';
+    if (!tool?.name || tool.input_schema?.type !== 'object') return 'tools.0.input_schema: Input should be an object schema';
   }
   let previousToolUses = new Set<string>();
   for (const [i, message] of body.messages.entries()) {
