@@ -131,3 +131,34 @@ describe('/v1/responses with the openai SDK and the Vercel AI SDK', () => {
     });
   });
 });
+
+describe('/v1/responses stored responses expire', () => {
+  let upstream: FakeUpstream;
+  let gw: RunningGateway;
+
+  beforeAll(async () => {
+    upstream = await startFakeOpenAI();
+    gw = await startGateway({ routerConfig: { ...(fakeProviders({ fake: upstream.baseURL }) as object), dialects: { responsesStoreTtlS: 1 } }, env: fakeKeys(['fake']), chains: { conversation: ['fake/text'] } });
+  });
+
+  afterAll(async () => {
+    await gw?.close();
+    await upstream?.close();
+  });
+
+  it('answers 400 for an id past dialects.responsesStoreTtlS', async () => {
+    const client = gw.client();
+    const first = await client.responses.create({ model: 'router/conversation', input: 'hi' });
+    // Polled, not timed: the id must stop working once its second has passed.
+    let status = 200;
+    const started = Date.now();
+    while (status === 200 && Date.now() - started < 10_000) {
+      await new Promise((r) => setTimeout(r, 250));
+      status = await client.responses.create({ model: 'router/conversation', previous_response_id: first.id, input: 'and?', store: false }).then(
+        () => 200,
+        (e: { status?: number }) => e.status ?? 0,
+      );
+    }
+    expect(status).toBe(400);
+  });
+});
