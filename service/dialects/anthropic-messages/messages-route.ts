@@ -1,4 +1,4 @@
-// POST /v1/messages (Claude Code adds ?beta=true) and /v1/messages/count_tokens: the Anthropic
+// POST /v1/messages (Claude Code adds ?beta=true): the Anthropic Messages dialect (count_tokens is in count-tokens-route.ts).
 // Messages dialect. The chain is walked as for any request; an Anthropic target gets the client's
 // body verbatim (thinking signatures, cache_control, betas intact) and its answer goes back byte
 // for byte; any other target gets the canonical translation, and its answer is written in
@@ -11,12 +11,11 @@ import { readJsonBody } from '../../http/read-json-body.ts';
 import { sendEventStream, sendJson, sendRaw } from '../../http/node-response.ts';
 import type { ChatPipeline, RequestStart, RoutedValue } from '../../pipeline/chat-pipeline.ts';
 import { recordedStream, StreamFailure, type RecordedStreamContext } from '../../pipeline/recorded-stream.ts';
-import { RouteError, type ChatRouter } from '../../plan/chat-router.ts';
+import type { ChatRouter } from '../../plan/chat-router.ts';
 import { passesThroughMessages } from '../../providers/chat-provider.ts';
 import type { ProviderRegistry } from '../../providers/provider-registry.ts';
 import { toChatCompletion } from '../../providers/anthropic/to-chat-completion.ts';
-import { estimateUsage } from '../../record/usage-estimate.ts';
-import { ChainFailure, DONE, completeCall, streamCall, watchEnd, type TargetCall } from '../../walk/chain-walker.ts';
+import { DONE, completeCall, streamCall, watchEnd, type TargetCall } from '../../walk/chain-walker.ts';
 import type { Deadline } from '../../walk/deadline.ts';
 import type { OpenedStream } from '../../walk/stream-head.ts';
 import { toAnthropicError } from './anthropic-error.ts';
@@ -186,49 +185,4 @@ async function closeUnread(walked: Walked): Promise<void> {
   walked.deadline.release();
   const value = walked.value;
   if (value.kind === 'raw-stream' || value.kind === 'stream') await value.opened.rest.return?.().catch(() => undefined);
-}
-
-/** POST /v1/messages/count_tokens: an Anthropic target in the chain counts; otherwise the gateway estimates. */
-export function countTokensRoute(deps: MessagesRouteDeps) {
-  return async function countTokens(c: Context): Promise<Response> {
-    try {
-      const body = parseMessagesBody(await readJsonBody(c, deps.maxBodyBytes));
-      if (body instanceof HttpError) throw body;
-      const request = toCanonicalFromMessages({ ...body, model: routingModel(body.model, c.req.header('x-claude-code-request-class'), deps.dialects.requestClassCategories) });
-      const plan = await deps.router.plan(request);
-      const targets = plan.targets.filter((t) => {
-        const adapter = deps.providers.get(t.provider)?.adapter;
-        return adapter !== undefined && passesThroughMessages(adapter);
-      });
-      if (targets.length > 0) {
-        const call: TargetCall<Uint8Array> = async (adapter, target, signal) => {
-          if (!passesThroughMessages(adapter)) throw new Error('count_tokens reached a target that does not speak Anthropic');
-          const { max_tokens: _max, stream: _stream, ...countable } = body;
-          const answer = await adapter.passThrough({ endpoint: 'count_tokens', body: countable as MessagesBody, model: target.model, version: c.req.header('anthropic-version'), beta: c.req.header('anthropic-beta'), signal });
-          return { value: answer.body instanceof Uint8Array ? answer.body : new Uint8Array(await new Response(answer.body).arrayBuffer()), done: DONE };
-        };
-        try {
-          const walked = await deps.router.walkWith({ ...plan, targets }, c.req.raw.signal, call, false);
-          return sendRaw(c, 200, walked.value, 'application/json', { 'x-router-model': walked.target.id });
-        } catch (error) {
-          // A request the target refused is the client's to see; a target that is down leaves the estimate.
-          if (!(error instanceof ChainFailure) || error.reason === 'request_error' || error.reason === 'aborted') throw countError(error);
-        }
-      }
-      return sendJson(c, 200, { input_tokens: estimateUsage(request, 0).prompt_tokens }, { 'x-router-estimated': 'true' });
-    } catch (error) {
-      const { status, body } = toAnthropicError(countError(error));
-      return sendJson(c, status, body, {});
-    }
-  };
-}
-
-function countError(error: unknown): HttpError {
-  if (error instanceof HttpError) return error;
-  if (error instanceof RouteError) return new HttpError(error.status, 'invalid_request_error', error.message);
-  if (error instanceof ChainFailure) {
-    const e = error.lastError;
-    return e ? new HttpError(e.status ?? 400, e.type ?? 'invalid_request_error', e.message) : new HttpError(499, 'invalid_request_error', 'the client closed the request');
-  }
-  return new HttpError(500, 'api_error', `internal error: ${(error as Error)?.message ?? String(error)}`);
 }
