@@ -1,5 +1,5 @@
-// POST /v1/messages (Claude Code adds ?beta=true): the Anthropic Messages dialect (count_tokens is in count-tokens-route.ts).
-// Messages dialect. The chain is walked as for any request; an Anthropic target gets the client's
+// POST /v1/messages (Claude Code adds ?beta=true): the Anthropic Messages dialect (count_tokens: count-tokens-route.ts).
+// The chain is walked as for any request; an Anthropic target gets the client's
 // body verbatim (thinking signatures, cache_control, betas intact) and its answer goes back byte
 // for byte; any other target gets the canonical translation, and its answer is written in
 // Anthropic's shapes. Errors are Anthropic's {"type":"error","error":{type,message}}.
