@@ -30,7 +30,7 @@ export function responsesRoute(deps: ResponsesRouteDeps) {
       const request = toCanonicalFromResponses(body, history);
       const frame: ResponseFrame = { id: `resp_${randomUUID().replace(/-/g, '')}`, createdAt: Math.floor(Date.now() / 1000), model: body.model, body };
       const conversation = [...history, ...inputItems(body.input)];
-      const store = body.store !== false ? (output: ResponseItem[]) => deps.store.save(frame.id, [...conversation, ...output]) : undefined;
+      const store = body.store !== false ? (output: ResponseItem[]) => keep(deps.store, frame.id, [...conversation, ...output]) : undefined;
 
       const answer = await deps.pipeline.run(request, start, c.req.raw.signal);
       if (answer.kind === 'completion') {
@@ -70,6 +70,15 @@ async function* responsesEvents(ctx: RecordedStreamContext, frame: ResponseFrame
   const frames = encoder.finish(totals.usage ? null : { ...estimate(), estimated: true });
   store?.(encoder.output);
   yield* frames;
+}
+
+/** A response the database would not take (locked by another process, disk full) is answered anyway; only a later previous_response_id to it fails. */
+function keep(store: ResponseStore, id: string, items: ResponseItem[]): void {
+  try {
+    store.save(id, items);
+  } catch (error) {
+    console.warn(`[router] response ${id} was not stored: ${(error as Error).message}`);
+  }
 }
 
 function parseResponsesBody(value: unknown): ResponsesBody {
