@@ -5,6 +5,7 @@ import { createOpenAI } from '@ai-sdk/openai';
 import { generateText, jsonSchema, stepCountIs, streamText, tool } from 'ai';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeAnthropic, type FakeAnthropic } from '../support/fake-anthropic-upstream.ts';
 import { startFakeOpenAI, type FakeUpstream } from '../support/fake-openai-upstream.ts';
 import { fakeKeys, fakeProviders, startGateway, type RunningGateway } from '../support/start-gateway.ts';
 
@@ -160,5 +161,32 @@ describe('/v1/responses stored responses expire', () => {
       );
     }
     expect(status).toBe(400);
+  });
+});
+
+describe('/v1/responses to an Anthropic target', () => {
+  let anthropic: FakeAnthropic;
+  let gw: RunningGateway;
+
+  beforeAll(async () => {
+    anthropic = await startFakeAnthropic();
+    gw = await startGateway({ routerConfig: { providers: { fa: { type: 'anthropic', baseURL: anthropic.url, apiKeyEnv: 'FA_KEY' } } }, env: { FA_KEY: 'k' } });
+  });
+
+  afterAll(async () => {
+    await gw?.close();
+    await anthropic?.close();
+  });
+
+  it('streams thinking as a reasoning item and the text as a message', async () => {
+    const stream = gw.client().responses.stream({ model: 'fa/thinking', instructions: 'Think first.', input: 'What is the answer?' });
+    let summary = '';
+    for await (const event of stream) if (event.type === 'response.reasoning_summary_text.delta') summary += event.delta;
+    const final = await stream.finalResponse();
+    expect(summary).toBe('The user wants the answer. It is 42.');
+    expect(final.output.map((item) => item.type)).toEqual(['reasoning', 'message']);
+    expect(final.output_text).toBe('The answer is 42.');
+    expect(final.usage).toMatchObject({ input_tokens: 16, output_tokens: 5, input_tokens_details: { cached_tokens: 4 } });
+    expect(anthropic.requests.at(-1)!.body.system).toBe('Think first.');
   });
 });
