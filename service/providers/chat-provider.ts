@@ -37,6 +37,8 @@ export const DEFAULT_CAPABILITIES: TargetCapabilities = { tools: true, streaming
 /** A request in Anthropic's own Messages format, sent as the client wrote it (only the model is the target's). */
 export interface PassThroughCall {
   endpoint: 'messages' | 'count_tokens';
+  /** The client's `?beta=true` (the Anthropic SDK's beta client and Claude Code add it), passed on. */
+  betaQuery: boolean;
   /** The client's body; its `model` is replaced with `model`. */
   body: Record<string, unknown>;
   model: string;

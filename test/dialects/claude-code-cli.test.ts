@@ -62,7 +62,8 @@ describe('Claude Code through /v1/messages', { timeout: 180_000 }, () => {
     expect(tool.stdout, tool.stderr).toContain('The file says:');
     expect(tool.stdout).toContain('the-anthropic-secret-7731');
 
-    const sent = anthropic.requests.slice(before).filter((r) => r.path === '/v1/messages');
+    // Claude Code's path, ?beta=true included, reaches Anthropic as it was.
+    const sent = anthropic.requests.slice(before).filter((r) => r.path === '/v1/messages?beta=true');
     expect(sent.length).toBeGreaterThanOrEqual(2);
     const last = sent.at(-1)!;
     // Verbatim: the gateway's key instead of the client's, Claude Code's betas and fields untouched, the target's model.

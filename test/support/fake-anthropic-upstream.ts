@@ -44,12 +44,14 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    if (req.method === 'POST' && req.url === '/v1/messages/count_tokens') {
-      requests.push({ path: req.url, headers: req.headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') });
+    // The API takes the beta client's `?beta=true` on either path.
+    const path = (req.url ?? '').replace(/\?beta=true$/, '');
+    if (req.method === 'POST' && path === '/v1/messages/count_tokens') {
+      requests.push({ path: req.url ?? '', headers: req.headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') });
       res.writeHead(200, { 'content-type': 'application/json' });
       return void res.end('{"input_tokens":42}');
     }
-    if (req.method !== 'POST' || req.url !== '/v1/messages') {
+    if (req.method !== 'POST' || path !== '/v1/messages') {
       return sendError(res, 404, 'not_found_error', `Not Found: ${req.method} ${req.url}`);
     }
     if (!req.headers['x-api-key'] && !req.headers.authorization) {
@@ -62,7 +64,7 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
     } catch {
       return sendError(res, 400, 'invalid_request_error', 'There was an issue with your request body: invalid JSON');
     }
-    requests.push({ path: req.url, headers: req.headers, body });
+    requests.push({ path: req.url ?? '', headers: req.headers, body });
     Object.defineProperty(body, '__key', { value: req.headers['x-api-key'] ?? req.headers.authorization, enumerable: false });
     let problem: string | null;
     try {

@@ -28,7 +28,7 @@ export function countTokensRoute(deps: MessagesRouteDeps) {
         const call: TargetCall<Uint8Array> = async (adapter, target, signal) => {
           if (!passesThroughMessages(adapter)) throw new Error('count_tokens reached a target that does not speak Anthropic');
           const { max_tokens: _max, stream: _stream, ...countable } = body;
-          const answer = await adapter.passThrough({ endpoint: 'count_tokens', body: countable as MessagesBody, model: target.model, version: c.req.header('anthropic-version'), beta: c.req.header('anthropic-beta'), signal });
+          const answer = await adapter.passThrough({ endpoint: 'count_tokens', betaQuery: c.req.query('beta') === 'true', body: countable as MessagesBody, model: target.model, version: c.req.header('anthropic-version'), beta: c.req.header('anthropic-beta'), signal });
           return { value: answer.body instanceof Uint8Array ? answer.body : new Uint8Array(await new Response(answer.body).arrayBuffer()), done: DONE };
         };
         try {

@@ -43,6 +43,7 @@ type MessagesAnswer =
 
 interface ClientBody {
   body: MessagesBody;
+  betaQuery: boolean;
   version: string | undefined;
   beta: string | undefined;
 }
@@ -55,7 +56,7 @@ export function messagesRoute(deps: MessagesRouteDeps) {
       if (body instanceof HttpError) throw body;
       const stream = body.stream === true;
       const request = toCanonicalFromMessages({ ...body, model: routingModel(body.model, c.req.header('x-claude-code-request-class'), deps.dialects.requestClassCategories) });
-      const client: ClientBody = { body, version: c.req.header('anthropic-version'), beta: c.req.header('anthropic-beta') };
+      const client: ClientBody = { body, betaQuery: c.req.query('beta') === 'true', version: c.req.header('anthropic-version'), beta: c.req.header('anthropic-beta') };
       const walking = settle(deps.pipeline.runWith(request, start, c.req.raw.signal, () => messagesCall(request, client, stream), stream));
       if (!stream) return answerPlain(c, start, body.model, unwrap(await walking));
 
@@ -96,7 +97,7 @@ function messagesCall(request: ReturnType<typeof toCanonicalFromMessages>, clien
   const translatedComplete = completeCall(request);
   return async (adapter, target, signal) => {
     if (passesThroughMessages(adapter)) {
-      const answer = await adapter.passThrough({ endpoint: 'messages', body: client.body, model: target.model, version: client.version, beta: client.beta, signal });
+      const answer = await adapter.passThrough({ endpoint: 'messages', betaQuery: client.betaQuery, body: client.body, model: target.model, version: client.version, beta: client.beta, signal });
       const headers: Record<string, string> = answer.headers['request-id'] ? { 'request-id': answer.headers['request-id'] } : {};
       if (answer.body instanceof ReadableStream) {
         const opened = await openPassThroughStream(answer.body, target.provider, target.model);

@@ -20,7 +20,7 @@ export interface PassThroughTarget {
 const DEFAULT_VERSION = '2023-06-01';
 
 export async function anthropicPassThrough(target: PassThroughTarget, call: PassThroughCall): Promise<PassThroughAnswer> {
-  const url = `${target.baseURL.replace(/\/+$/, '')}/v1/messages${call.endpoint === 'count_tokens' ? '/count_tokens' : ''}`;
+  const url = `${target.baseURL.replace(/\/+$/, '')}/v1/messages${call.endpoint === 'count_tokens' ? '/count_tokens' : ''}${call.betaQuery ? '?beta=true' : ''}`;
   const headers: Record<string, string> = {
     ...target.headers,
     'content-type': 'application/json',
