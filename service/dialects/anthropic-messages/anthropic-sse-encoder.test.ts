@@ -63,4 +63,11 @@ describe('AnthropicSseEncoder', () => {
     const encoder = new AnthropicSseEncoder('claude-x', () => 0);
     expect(encoder.fail('api_error', 'cut')).toEqual(['event: error\ndata: {"type":"error","error":{"type":"api_error","message":"cut"}}\n\n']);
   });
+
+  it('reports the fallback usage when the upstream gave none', () => {
+    const encoder = new AnthropicSseEncoder('claude-x', () => 0);
+    encoder.push(chunk({ content: 'Hi' }));
+    const last = events(encoder.finish({ prompt_tokens: 30, completion_tokens: 2, total_tokens: 32 })).at(-2)!;
+    expect(last.data.usage).toEqual({ input_tokens: 30, output_tokens: 2, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 });
+  });
 });

@@ -43,11 +43,11 @@ export class AnthropicSseEncoder {
     return out;
   }
 
-  /** Closes the message: the open block, message_delta with the stop reason and usage, message_stop. */
-  finish(): string[] {
+  /** Closes the message: the open block, message_delta with the stop reason and usage (`fallbackUsage` when the upstream reported none), message_stop. */
+  finish(fallbackUsage: Usage | null = null): string[] {
     const out = this.#start({ id: '' });
     out.push(...this.#close());
-    const usage = toAnthropicUsage(this.#usage);
+    const usage = toAnthropicUsage(this.#usage ?? fallbackUsage);
     out.push(sseFrame('message_delta', { type: 'message_delta', delta: { stop_reason: mapFinishToStopReason(this.#finish), stop_sequence: null }, usage }));
     out.push(sseFrame('message_stop', { type: 'message_stop' }));
     return out;

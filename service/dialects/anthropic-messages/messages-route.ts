@@ -10,7 +10,7 @@ import { HttpError } from '../../http/openai-error.ts';
 import { readJsonBody } from '../../http/read-json-body.ts';
 import { sendEventStream, sendJson, sendRaw } from '../../http/node-response.ts';
 import type { ChatPipeline, RequestStart, RoutedValue } from '../../pipeline/chat-pipeline.ts';
-import { recordedStream, StreamFailure, type RecordedStreamContext } from '../../pipeline/recorded-stream.ts';
+import { recordedStream, StreamFailure, type RecordedStreamContext, type StreamTotals } from '../../pipeline/recorded-stream.ts';
 import type { ChatRouter } from '../../plan/chat-router.ts';
 import { passesThroughMessages } from '../../providers/chat-provider.ts';
 import type { ProviderRegistry } from '../../providers/provider-registry.ts';
@@ -151,14 +151,16 @@ function answerEvents(start: RequestStart, model: string, walked: Walked): Async
 
 async function* translatedEvents(ctx: RecordedStreamContext, model: string, start: RequestStart): AsyncGenerator<string> {
   const encoder = new AnthropicSseEncoder(model, () => start.tracker.estimate().prompt_tokens);
-  for await (const item of recordedStream(ctx)) {
+  const totals: StreamTotals = { usage: null };
+  for await (const item of recordedStream(ctx, totals)) {
     if (item instanceof StreamFailure) {
       yield* encoder.fail('api_error', item.message);
       return;
     }
     yield* encoder.push(item);
   }
-  if (!ctx.deadline.signal.aborted) yield* encoder.finish();
+  // Claude Code keeps its context count from this usage: an upstream that reported none gets the estimate.
+  if (!ctx.deadline.signal.aborted) yield* encoder.finish(totals.usage ? null : start.tracker.estimate());
 }
 
 async function* plainAsEvents(start: RequestStart, model: string, walked: Walked, deadline: Deadline): AsyncGenerator<string> {
