@@ -97,5 +97,7 @@ describe('Claude Code through /v1/messages', { timeout: 180_000 }, () => {
     // Nothing only Anthropic understands reaches an OpenAI-family host.
     expect(last.body.thinking).toBeUndefined();
     expect(last.body.metadata).toBeUndefined();
+    // Claude Code's 128,000-token cap is its model's whole budget; most other models would refuse it.
+    expect(last.body.max_tokens).toBeUndefined();
   });
 });

@@ -93,4 +93,9 @@ describe('toCanonicalFromMessages', () => {
       });
     });
   });
+
+  it("leaves a cap of a model's whole output (Claude Code's 128,000) to the target", () => {
+    expect(toCanonicalFromMessages({ model: 'router', max_tokens: 128_000, messages: [] }).max_tokens).toBeUndefined();
+    expect(toCanonicalFromMessages({ model: 'router', max_tokens: 4096, messages: [] }).max_tokens).toBe(4096);
+  });
 });

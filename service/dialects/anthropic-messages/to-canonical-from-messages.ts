@@ -9,6 +9,13 @@ export type MessagesBody = Record<string, unknown> & { model: string; messages: 
 
 type Block = Record<string, unknown> & { type?: unknown };
 
+/**
+ * Anthropic requires max_tokens, and Claude Code sends its model's whole output budget (128,000).
+ * A cap that high means "as much as the model can", and most other models refuse it outright (400,
+ * which ends the chain), so from here up the cap is left to the target.
+ */
+export const MODEL_MAXIMUM_CAP = 32_768;
+
 export function toCanonicalFromMessages(body: MessagesBody): ChatRequest {
   const messages: ChatMessage[] = [];
   const system = systemMessage(body.system);
@@ -24,7 +31,7 @@ export function toCanonicalFromMessages(body: MessagesBody): ChatRequest {
   }
   const request: ChatRequest = { model: body.model, messages };
   if (body.stream === true) request.stream = true;
-  if (typeof body.max_tokens === 'number') request.max_tokens = body.max_tokens;
+  if (typeof body.max_tokens === 'number' && body.max_tokens < MODEL_MAXIMUM_CAP) request.max_tokens = body.max_tokens;
   if (typeof body.temperature === 'number') request.temperature = body.temperature;
   if (typeof body.top_p === 'number') request.top_p = body.top_p;
   if (Array.isArray(body.stop_sequences) && body.stop_sequences.length > 0) request.stop = body.stop_sequences.filter((s): s is string => typeof s === 'string');
