@@ -30,6 +30,7 @@ import { applyDeclaredConfig } from './config/apply-declared-config.ts';
 import { GroupRegistry } from './walk/groups/group-registry.ts';
 import { GroupCatalog } from './plan/group-catalog.ts';
 import type { Random } from './walk/groups/seeded-random.ts';
+import { ResponseStore } from './store/response-store.ts';
 
 export interface Gateway {
   app: Hono;
@@ -151,6 +152,7 @@ export function buildGateway(config: GatewayConfig, overrides: GatewayOverrides 
     health,
     groups: groupCatalog,
     groupStats: () => groups.snapshot(),
+    responseStore: new ResponseStore(db, config.dialects.responsesStoreTtlMs),
     startedAt: Date.now(),
     requestLog: { status: requestLogStatus, countUnauthenticated: () => log.countUnauthenticated() },
     requests: {

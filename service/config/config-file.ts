@@ -134,6 +134,21 @@ export const groupSchema = z
   })
   .strict();
 
+/** The Responses and Anthropic Messages routes (docs/CONFIGURATION.md, "dialects"). */
+const dialectsSchema = z
+  .object({
+    /** Anthropic Messages streams: a ping this often while no target has answered yet. */
+    pingIntervalMs: timerMs(10).optional(),
+    /** Claude Code's x-claude-code-request-class (main, subagent, compaction, auxiliary) → a category. */
+    claudeCodeRequestClasses: z
+      .object({ main: z.string().min(1).optional(), subagent: z.string().min(1).optional(), compaction: z.string().min(1).optional(), auxiliary: z.string().min(1).optional() })
+      .strict()
+      .optional(),
+    /** How long /v1/responses keeps a response stored with store: true, for previous_response_id. */
+    responsesStoreTtlS: z.number().int().min(1).max(365 * 24 * 3600).optional(),
+  })
+  .strict();
+
 const configFileSchema = z
   .object({
     providers: z.record(providerName, providerFileSchema).optional(),
@@ -149,6 +164,7 @@ const configFileSchema = z
     health: healthSchema.optional(),
     /** Deployment groups by name, named in chains as `group:<name>` (see docs/CONFIGURATION.md). */
     groups: z.record(groupName, groupSchema).optional(),
+    dialects: dialectsSchema.optional(),
   })
   .strict();
 

@@ -69,6 +69,15 @@ export interface HealthOptions {
   routing: boolean;
 }
 
+export interface DialectSettings {
+  /** Anthropic Messages streams: a ping this often while no target has answered (Claude Code gives up on a silent stream). */
+  pingIntervalMs: number;
+  /** x-claude-code-request-class value → the category such requests are forced into. */
+  requestClassCategories: Record<string, string>;
+  /** How long a /v1/responses answer stored with store: true can be named by previous_response_id. */
+  responsesStoreTtlMs: number;
+}
+
 export interface GatewayConfig {
   port: number;
   host: string;
@@ -107,6 +116,8 @@ export interface GatewayConfig {
   groups: Record<string, GroupDefinition>;
   /** A deployment's key by the name of its environment variable (`apiKeyEnv`); the key is never stored. */
   keyFromEnv?: (name: string) => string | undefined;
+  /** The Responses and Anthropic Messages routes (ROUTER_CONFIG "dialects"). */
+  dialects: DialectSettings;
   /** Reads the same environment and ROUTER_CONFIG again (POST /config/reload); throws ConfigError like the first read. */
   reread: () => GatewayConfig;
 }
@@ -167,6 +178,11 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     },
     groups: file.groups ?? {},
     keyFromEnv: (name) => env[name],
+    dialects: {
+      pingIntervalMs: file.dialects?.pingIntervalMs ?? 10_000,
+      requestClassCategories: Object.fromEntries(Object.entries(file.dialects?.claudeCodeRequestClasses ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string')),
+      responsesStoreTtlMs: (file.dialects?.responsesStoreTtlS ?? 24 * 3600) * 1000,
+    },
     reread: () => loadConfig(env),
   };
 }

@@ -5,6 +5,11 @@ import type { ChatPipeline } from '../pipeline/chat-pipeline.ts';
 import { adminAuth } from './admin-auth.ts';
 import { ADMIN_PATHS, adminRoutes, type AdminDeps } from './admin-routes.ts';
 import { chatRoute } from '../dialects/chat-completions/chat-route.ts';
+import { messagesRoute } from '../dialects/anthropic-messages/messages-route.ts';
+import { countTokensRoute } from '../dialects/anthropic-messages/count-tokens-route.ts';
+import { toAnthropicError } from '../dialects/anthropic-messages/anthropic-error.ts';
+import { responsesRoute } from '../dialects/responses/responses-route.ts';
+import type { ResponseStore } from '../store/response-store.ts';
 import { classifierRoutes } from './classifier-routes.ts';
 import type { ConfigurableClassifier } from '../classify/configurable-classifier.ts';
 import type { SettingsStore } from '../store/settings-store.ts';
@@ -22,6 +27,8 @@ export interface AppDeps extends AdminDeps {
   pipeline: ChatPipeline;
   classifier: ConfigurableClassifier;
   settings: SettingsStore;
+  /** Responses kept for previous_response_id. */
+  responseStore: ResponseStore;
   startedAt: number;
 }
 
@@ -32,7 +39,9 @@ function memoryMb(): { rss: number; heap_used: number; heap_total: number } {
 }
 
 /** The OpenAI-compatible routes: client keys and CORS apply here, never to admin routes. */
-const OPENAI_PATHS = ['/v1/chat/completions', '/chat/completions', '/v1/models', '/models', '/v1/models/*', '/models/*'];
+const OPENAI_PATHS = ['/v1/chat/completions', '/chat/completions', '/v1/responses', '/responses', '/v1/models', '/models', '/v1/models/*', '/models/*'];
+/** Anthropic Messages: the same client keys and CORS, with Anthropic's error shape. */
+const MESSAGES_PATHS = ['/v1/messages', '/v1/messages/count_tokens'];
 
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
@@ -41,11 +50,18 @@ export function createApp(deps: AppDeps): Hono {
   // Middleware runs in the order it is registered, so every guard comes before the routes.
   if (deps.config.corsOrigins.length > 0) {
     const cors = corsAllowList({ origins: deps.config.corsOrigins });
-    for (const path of OPENAI_PATHS) app.use(path, cors);
+    for (const path of [...OPENAI_PATHS, ...MESSAGES_PATHS]) app.use(path, cors);
   }
   if (deps.config.clientKeys.length > 0) {
     const clients = clientAuth(deps.config.clientKeys, deps.requestLog.countUnauthenticated);
     for (const path of [...OPENAI_PATHS, '/v1/classify']) app.use(path, clients);
+    const anthropicClients = clientAuth(deps.config.clientKeys, deps.requestLog.countUnauthenticated, {
+      render: (c, error) => {
+        const { status, body } = toAnthropicError(error);
+        return c.json(body, status as 401);
+      },
+    });
+    for (const path of MESSAGES_PATHS) app.use(path, anthropicClients);
   }
   // Admin: a foreign Origin is refused before anything else; then the key (or loopback); then JSON only.
   const sameOrigin = sameOriginOnly();
@@ -55,6 +71,12 @@ export function createApp(deps: AppDeps): Hono {
 
   app.post('/v1/chat/completions', chat);
   app.post('/chat/completions', chat);
+  const messagesDeps = { pipeline: deps.pipeline, router: deps.router, providers: deps.providers, maxBodyBytes: deps.config.maxBodyBytes, dialects: deps.config.dialects };
+  const responses = responsesRoute({ pipeline: deps.pipeline, store: deps.responseStore, maxBodyBytes: deps.config.maxBodyBytes });
+  app.post('/v1/responses', responses);
+  app.post('/responses', responses);
+  app.post('/v1/messages', messagesRoute(messagesDeps));
+  app.post('/v1/messages/count_tokens', countTokensRoute(messagesDeps));
   app.post('/v1/classify', classifyRoute(deps.router, deps.config.maxBodyBytes));
   const models = modelsRoute(deps);
   const oneModel = modelRoute(deps);

@@ -1,22 +1,29 @@
 // Optional client keys (ROUTER_API_KEYS): the chat, classify and models routes need
-// `Authorization: Bearer <one of them>`. A rejected request is counted (/metrics), never stored:
-// a caller without a key must not be able to grow the request log.
+// `Authorization: Bearer <one of them>` (or `x-api-key: <key>`, as Anthropic clients send it).
+// A rejected request is counted (/metrics), never stored: a caller without a key must not be able
+// to grow the request log.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { HttpError, errorResponse } from './openai-error.ts';
 
-export function clientAuth(keys: string[], countRejected: () => void): MiddlewareHandler {
+export interface ClientAuthOptions {
+  /** Renders the 401 in the route's own dialect (Anthropic's error shape on /v1/messages). */
+  render?: (c: Context, error: HttpError) => Response;
+}
+
+export function clientAuth(keys: string[], countRejected: () => void, options: ClientAuthOptions = {}): MiddlewareHandler {
   const expected = keys.map(digest);
+  const render = options.render ?? errorResponse;
   return async (c, next) => {
     if (expected.length === 0) return next();
-    const token = bearer(c.req.header('authorization'));
+    const token = bearer(c.req.header('authorization')) ?? (c.req.header('x-api-key')?.trim() || null);
     if (token !== null && matchesAny(digest(token), expected)) return next();
 
     const message = token === null ? 'this gateway needs Authorization: Bearer <key> (one of ROUTER_API_KEYS)' : 'the bearer key is not one of ROUTER_API_KEYS';
     const error = new HttpError(401, 'authentication_error', message, null, 'invalid_api_key');
     c.header('www-authenticate', 'Bearer realm="llm-task-router"');
     countRejected();
-    return errorResponse(c, error);
+    return render(c, error);
   };
 }
 

@@ -20,6 +20,15 @@ export function sendJson(c: Context, status: number, body: unknown, headers: Rec
   return RESPONSE_ALREADY_SENT;
 }
 
+/** Sends a body that is already text or bytes (an upstream's own answer, passed through). */
+export function sendRaw(c: Context, status: number, body: string | Uint8Array, contentType: string, headers: Record<string, string>): Response {
+  const outgoing = outgoingOf(c);
+  if (!outgoing) return new Response(body as BodyInit, { status, headers: { ...headers, 'content-type': contentType } });
+  outgoing.writeHead(status, { ...headers, 'content-type': contentType, 'content-length': typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength });
+  outgoing.end(body);
+  return RESPONSE_ALREADY_SENT;
+}
+
 /**
  * Sends SSE events as they come, respecting backpressure. When the client goes away the
  * generator is closed (its finally block records the request) and `onClientClose` stops the upstream.

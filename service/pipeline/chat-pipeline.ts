@@ -11,7 +11,7 @@ import { HttpError } from '../http/openai-error.ts';
 import { RouteError, type ChatRouter, type RoutePlan } from '../plan/chat-router.ts';
 import { ProviderError } from '../providers/provider-error.ts';
 import type { RequestTracker } from '../record/request-tracker.ts';
-import { ChainFailure, type Attempt, type WalkSuccess } from '../walk/chain-walker.ts';
+import { ChainFailure, type Attempt, type TargetCall, type WalkSuccess } from '../walk/chain-walker.ts';
 import { Deadline } from '../walk/deadline.ts';
 import type { OpenedStream } from '../walk/stream-head.ts';
 import { chainFailureError } from './chain-failure-error.ts';
@@ -22,7 +22,7 @@ export interface AnswerSource {
   stream(plan: RoutePlan, request: ChatRequest, signal: AbortSignal): Promise<WalkSuccess<OpenedStream>>;
 }
 
-interface Routed {
+export interface Routed {
   target: string;
   attempts: Attempt[];
   /** Routing headers every dialect sends: x-request-id, x-router-category, x-router-model, x-router-attempts. */
@@ -37,6 +37,9 @@ export type PipelineAnswer =
       /** The request's deadline: aborted when the client leaves; released by whoever finishes the stream. */
       deadline: Deadline;
     });
+
+/** A runWith answer: the value the chosen call gave, and the request's deadline (see runWith). */
+export type RoutedValue<T> = Routed & { value: T; deadline: Deadline };
 
 export interface PipelineDeps {
   router: ChatRouter;
@@ -93,6 +96,33 @@ export class ChatPipeline {
       deadline.release();
       throw error;
     }
+  }
+
+  /**
+   * Plans a request and walks it with a call chosen per target, for a dialect that answers some
+   * targets in their own wire format (Anthropic Messages passed through). Nothing is recorded here:
+   * the caller finishes the record and releases the deadline however the answer ends.
+   */
+  async runWith<T>(request: ChatRequest, start: RequestStart, clientSignal: AbortSignal, call: (plan: RoutePlan) => TargetCall<T>, isStream: boolean): Promise<RoutedValue<T>> {
+    const { tracker, headers } = start;
+    tracker.describe(request);
+    const plan = await this.#plan(request);
+    tracker.classified(plan.classification);
+    headers['x-router-category'] = plan.classification.category;
+    const deadline = new Deadline(clientSignal, this.#deps.requestTimeoutMs, 'router');
+    try {
+      const walked = await this.#walk(() => this.#deps.router.walkWith(plan, deadline.signal, call(plan), isStream), plan, deadline);
+      if (!isStream) deadline.release();
+      return { value: walked.value, deadline, ...routed(walked, headers) };
+    } catch (error) {
+      deadline.release();
+      throw error;
+    }
+  }
+
+  /** Plans a request without walking it (count_tokens asks which targets would answer). */
+  plan(request: ChatRequest): Promise<RoutePlan> {
+    return this.#plan(request);
   }
 
   /** Records a request that failed anywhere on its way and returns the error the client is given. */

@@ -4,7 +4,7 @@ import type { ProviderRegistry } from '../providers/provider-registry.ts';
 import type { RequestLog } from '../store/request-log.ts';
 import type { Classification, Classifier } from '../classify/category.ts';
 import type { CategoryRegistry } from './category-registry.ts';
-import type { ChainWalker, WalkSuccess } from '../walk/chain-walker.ts';
+import type { ChainWalker, TargetCall, WalkSuccess } from '../walk/chain-walker.ts';
 import type { PriceTable } from '../record/price-table.ts';
 import { RequestTracker, type TrackerInit } from '../record/request-tracker.ts';
 import { InFlightRequests } from '../record/in-flight-requests.ts';
@@ -160,6 +160,11 @@ export class ChatRouter {
 
   stream(plan: RoutePlan, request: ChatRequest, signal: AbortSignal): Promise<WalkSuccess<OpenedStream>> {
     return this.#deps.walker.stream(plan.targets, request, signal);
+  }
+
+  /** A walk of the plan's chain with a call chosen per target (see ChainWalker.walkWith). */
+  walkWith<T>(plan: RoutePlan, signal: AbortSignal, call: TargetCall<T>, keepSignalAfterSuccess: boolean): Promise<WalkSuccess<T>> {
+    return this.#deps.walker.walkWith(plan.targets, signal, call, keepSignalAfterSuccess);
   }
 
   #stickyTarget(request: ChatRequest): Target | undefined {

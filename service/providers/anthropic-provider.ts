@@ -2,7 +2,8 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { ChatCompletion, ChatCompletionChunk } from '../canonical/chat-types.ts';
 import type { ProviderConfig } from '../config/gateway-config.ts';
-import type { ChatProvider, ProviderCall } from './chat-provider.ts';
+import type { ChatProvider, MessagesPassThrough, PassThroughAnswer, PassThroughCall, ProviderCall } from './chat-provider.ts';
+import { anthropicPassThrough, type PassThroughTarget } from './anthropic/anthropic-pass-through.ts';
 import { createPooledFetch, type FetchLike } from './pooled-fetch.ts';
 import { ProviderError, abortedError } from './provider-error.ts';
 import { AnthropicStreamTranslator, type AnthropicStreamEvent } from './anthropic/anthropic-stream-translator.ts';
@@ -10,15 +11,17 @@ import { mapAnthropicError } from './anthropic/map-anthropic-error.ts';
 import { toAnthropicRequest, type AnthropicRequestOptions } from './anthropic/to-anthropic-request.ts';
 import { toChatCompletion } from './anthropic/to-chat-completion.ts';
 
-export class AnthropicProvider implements ChatProvider {
+export class AnthropicProvider implements ChatProvider, MessagesPassThrough {
   readonly type = 'anthropic' as const;
   readonly name: string;
   readonly #client: Anthropic;
   readonly #options: AnthropicRequestOptions;
+  readonly #raw: PassThroughTarget;
 
   constructor(config: ProviderConfig, fetchImpl: FetchLike = createPooledFetch({ provider: config.name })) {
     this.name = config.name;
     this.#options = { defaultMaxTokens: positiveInt(config.options.defaultMaxTokens) };
+    this.#raw = { provider: config.name, baseURL: config.baseURL ?? 'https://api.anthropic.com', apiKey: config.apiKey, headers: config.headers, fetch: fetchImpl };
     this.#client = new Anthropic({
       // Both given explicitly so the SDK reads neither ANTHROPIC_* variables nor credential files itself.
       apiKey: config.apiKey ?? 'not-needed',
@@ -47,6 +50,11 @@ export class AnthropicProvider implements ChatProvider {
     } catch (error) {
       throw mapAnthropicError(this.name, error, signal);
     }
+  }
+
+  /** The Messages dialect's verbatim call: the client's body and beta headers, the gateway's key. */
+  passThrough(call: PassThroughCall): Promise<PassThroughAnswer> {
+    return anthropicPassThrough(this.#raw, call);
   }
 
   async stream({ model, request, signal }: ProviderCall): Promise<AsyncIterable<ChatCompletionChunk>> {

@@ -33,3 +33,34 @@ export interface TargetCapabilities {
 }
 
 export const DEFAULT_CAPABILITIES: TargetCapabilities = { tools: true, streaming: true, images: true };
+
+/** A request in Anthropic's own Messages format, sent as the client wrote it (only the model is the target's). */
+export interface PassThroughCall {
+  endpoint: 'messages' | 'count_tokens';
+  /** The client's `?beta=true` (the Anthropic SDK's beta client and Claude Code add it), passed on. */
+  betaQuery: boolean;
+  /** The client's body; its `model` is replaced with `model`. */
+  body: Record<string, unknown>;
+  model: string;
+  /** The client's anthropic-version and anthropic-beta, forwarded unchanged. */
+  version: string | undefined;
+  beta: string | undefined;
+  signal: AbortSignal;
+}
+
+export interface PassThroughAnswer {
+  status: number;
+  headers: Record<string, string>;
+  /** A plain answer whole (bounded like every answer), or an event stream as it arrives (bounded per line). */
+  body: Uint8Array | ReadableStream<Uint8Array>;
+}
+
+/** An adapter whose upstream speaks Anthropic Messages natively, so that dialect can pass requests through verbatim. */
+export interface MessagesPassThrough {
+  /** Resolves with a 2xx answer; any other status rejects with a ProviderError, as complete() would. */
+  passThrough(call: PassThroughCall): Promise<PassThroughAnswer>;
+}
+
+export function passesThroughMessages(adapter: ChatProvider): adapter is ChatProvider & MessagesPassThrough {
+  return typeof (adapter as Partial<MessagesPassThrough>).passThrough === 'function';
+}

@@ -59,6 +59,14 @@ const MIGRATIONS: string[] = [
    );`,
   ROLLUP_MIGRATION,
   `ALTER TABLE requests ADD COLUMN classification TEXT;\n${ATTEMPT_ROLLUP_MIGRATION}`,
+  // /v1/responses with store: true: a response's conversation items, for previous_response_id.
+  `CREATE TABLE IF NOT EXISTS stored_responses (
+     id TEXT PRIMARY KEY,
+     created_at INTEGER NOT NULL,
+     expires_at INTEGER NOT NULL,
+     items TEXT NOT NULL
+   );
+   CREATE INDEX IF NOT EXISTS stored_responses_expiry ON stored_responses (expires_at);`,
 ];
 
 /**

@@ -72,13 +72,7 @@ export class ChainWalker {
   }
 
   complete(targets: ChainEntry[], request: ChatRequest, signal: AbortSignal): Promise<WalkSuccess<ChatCompletion>> {
-    return this.#walk(targets, signal, async (adapter, target, attemptSignal) => {
-      const completion = checked(target.provider, await adapter.complete({ model: target.model, request, signal: attemptSignal }), guardCompletion);
-      if (isEmptyCompletion(completion)) {
-        throw new ProviderError({ provider: target.provider, kind: 'invalid-response', message: 'upstream returned an empty completion' });
-      }
-      return { value: completion, done: DONE };
-    });
+    return this.#walk(targets, signal, completeCall(request));
   }
 
   /**
@@ -86,10 +80,16 @@ export class ChainWalker {
    * The target's breaker keeps watching until the stream ends, so a failure mid-stream counts too.
    */
   stream(targets: ChainEntry[], request: ChatRequest, signal: AbortSignal): Promise<WalkSuccess<OpenedStream>> {
-    return this.#walk(targets, signal, async (adapter, target, attemptSignal) => {
-      const chunks = await adapter.stream({ model: target.model, request, signal: attemptSignal });
-      return settleOnEnd(await openFirstContent(checkedChunks(target.provider, chunks), target.provider));
-    }, true);
+    return this.#walk(targets, signal, streamCall(request), true);
+  }
+
+  /**
+   * A walk whose call is chosen per target: a dialect that speaks some targets' own wire format
+   * (Anthropic Messages, passed through) calls those directly and the rest with completeCall/streamCall.
+   * Breakers, deadlines and failover are the same as for any walk.
+   */
+  walkWith<T>(targets: ChainEntry[], signal: AbortSignal, call: TargetCall<T>, keepSignalAfterSuccess: boolean): Promise<WalkSuccess<T>> {
+    return this.#walk(targets, signal, call, keepSignalAfterSuccess);
   }
 
   /**
@@ -113,7 +113,7 @@ export class ChainWalker {
     });
   }
 
-  async #walk<T>(entries: ChainEntry[], signal: AbortSignal, call: Call<T>, keepSignalAfterSuccess = false): Promise<WalkSuccess<T>> {
+  async #walk<T>(entries: ChainEntry[], signal: AbortSignal, call: TargetCall<T>, keepSignalAfterSuccess = false): Promise<WalkSuccess<T>> {
     const walk: WalkState = { attempts: [], lastError: undefined, windowTooSmall: undefined, tried: new Set() };
     for (const entry of entries) {
       if (signal.aborted) throw new ChainFailure('aborted', walk.attempts, walk.lastError);
@@ -141,7 +141,7 @@ export class ChainWalker {
   }
 
   /** One plain target, or one deployment named on its own (a tool loop's next turn goes back to it). */
-  async #walkTarget<T>(target: Target, walk: WalkState, signal: AbortSignal, call: Call<T>, keep: boolean): Promise<WalkSuccess<T> | undefined> {
+  async #walkTarget<T>(target: Target, walk: WalkState, signal: AbortSignal, call: TargetCall<T>, keep: boolean): Promise<WalkSuccess<T> | undefined> {
     const deployment = this.#groups?.deployment(target.id);
     if (!deployment) return this.#try(target, walk, signal, call, keep);
     if (walk.tried.has(deployment.id)) return undefined;
@@ -159,7 +159,7 @@ export class ChainWalker {
   }
 
   /** Picks from the group, handing a failed deployment's request to the next pick, up to maxAttempts. */
-  async #walkGroup<T>(ref: GroupRef, walk: WalkState, signal: AbortSignal, call: Call<T>, keep: boolean): Promise<WalkSuccess<T> | undefined> {
+  async #walkGroup<T>(ref: GroupRef, walk: WalkState, signal: AbortSignal, call: TargetCall<T>, keep: boolean): Promise<WalkSuccess<T> | undefined> {
     const group = this.#groups?.get(ref.group);
     if (!group) {
       walk.attempts.push({ target: ref.id, outcome: 'skipped', ms: 0, error: `unknown group "${ref.group}"` });
@@ -220,7 +220,7 @@ export class ChainWalker {
    * Calls one target (holding `deployment`'s slot, taken by the caller, until the call is over).
    * Returns the success, or undefined to move on; throws to end the walk.
    */
-  async #try<T>(target: Target, walk: WalkState, signal: AbortSignal, call: Call<T>, keep: boolean, deployment?: Deployment): Promise<WalkSuccess<T> | undefined> {
+  async #try<T>(target: Target, walk: WalkState, signal: AbortSignal, call: TargetCall<T>, keep: boolean, deployment?: Deployment): Promise<WalkSuccess<T> | undefined> {
     const release = deployment ? () => deployment.owner.release(deployment) : undefined;
     if (deployment) walk.tried.add(deployment.id);
     // A group checked the window once for all its deployments (they serve one model).
@@ -269,7 +269,6 @@ export class ChainWalker {
   }
 }
 
-type Call<T> = (adapter: ChatProvider, target: Target, signal: AbortSignal) => Promise<Started<T>>;
 
 /** What one walk has seen so far. */
 interface WalkState {
@@ -282,12 +281,33 @@ interface WalkState {
 }
 
 /** A call's value, and when the work behind it is over (a stream's end; at once for a completion). */
-interface Started<T> {
+export interface Started<T> {
   value: T;
   done: Promise<void>;
 }
 
-const DONE = Promise.resolve();
+export type TargetCall<T> = (adapter: ChatProvider, target: Target, signal: AbortSignal) => Promise<Started<T>>;
+
+export const DONE = Promise.resolve();
+
+/** One target's plain completion, checked: a refused shape or an empty answer is that target's fault. */
+export function completeCall(request: ChatRequest): TargetCall<ChatCompletion> {
+  return async (adapter, target, signal) => {
+    const completion = checked(target.provider, await adapter.complete({ model: target.model, request, signal }), guardCompletion);
+    if (isEmptyCompletion(completion)) {
+      throw new ProviderError({ provider: target.provider, kind: 'invalid-response', message: 'upstream returned an empty completion' });
+    }
+    return { value: completion, done: DONE };
+  };
+}
+
+/** One target's stream, held until its first content and watched to its end. */
+export function streamCall(request: ChatRequest): TargetCall<OpenedStream> {
+  return async (adapter, target, signal) => {
+    const chunks = await adapter.stream({ model: target.model, request, signal });
+    return settleOnEnd(await openFirstContent(checkedChunks(target.provider, chunks), target.provider));
+  };
+}
 
 /** Runs the answer guard over what an adapter returned; a shape it refuses is that upstream's fault. */
 function checked<T>(provider: string, value: unknown, guard: (value: unknown) => T): T {
@@ -321,12 +341,17 @@ function answerFault(provider: string, error: unknown): unknown {
 
 /** Wraps a stream's remainder so `done` settles when it ends: resolved on completion or early close, rejected on a failure. */
 function settleOnEnd(opened: OpenedStream): Started<OpenedStream> {
+  const { rest, done } = watchEnd(opened.rest);
+  return { value: { head: opened.head, rest }, done };
+}
+
+/** Wraps any iterator so `done` settles when it ends: resolved on completion or early close, rejected on a failure. */
+export function watchEnd<T>(rest: AsyncIterator<T>): { rest: AsyncIterator<T>; done: Promise<void> } {
   let settle!: (error?: unknown) => void;
   const done = new Promise<void>((resolve, reject) => {
     settle = (error) => (error === undefined ? resolve() : reject(error));
   });
-  const rest = opened.rest;
-  const watched: AsyncIterator<ChatCompletionChunk> = {
+  const watched: AsyncIterator<T> = {
     async next() {
       try {
         const next = await rest.next();
@@ -342,7 +367,7 @@ function settleOnEnd(opened: OpenedStream): Started<OpenedStream> {
       return rest.return ? rest.return(value) : { done: true, value: undefined };
     },
   };
-  return { value: { head: opened.head, rest: watched }, done };
+  return { rest: watched, done };
 }
 
 function elapsed(started: number): number {

@@ -38,6 +38,9 @@ export interface FakeAnthropic {
  *   deep                  a tool_use block whose input nests 100,000 levels deep
  *   usage-object          text, with usage counts that are objects, booleans and arrays
  *   echo-key              401 whose message echoes the x-api-key it was sent
+ *   agent                 a coding agent's two steps: with a *.txt path in the last user turn, calls Read({file_path});
+ *                         once the last turn holds its tool_result, answers "The file says: <result>"
+ * POST /v1/messages/count_tokens answers {"input_tokens": 42}.
  */
 export async function startFakeAnthropic(options: { models?: string[] } = {}): Promise<FakeAnthropic> {
   const requests: ReceivedRequest[] = [];
@@ -45,12 +48,18 @@ export async function startFakeAnthropic(options: { models?: string[] } = {}): P
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    if (req.method === 'GET' && req.url?.split('?')[0] === '/v1/models') {
+    // The API takes the beta client's `?beta=true` on either path.
+    const path = (req.url ?? '').replace(/\?beta=true$/, '');
+    if (req.method === 'GET' && path === '/v1/models') {
       if (!req.headers['x-api-key'] && !req.headers.authorization) return sendError(res, 401, 'authentication_error', 'x-api-key header is required');
       return sendModelList(res, listing);
     }
-    // Claude Code calls /v1/messages?beta=true: the query is not part of the route.
-    if (req.method !== 'POST' || req.url?.split('?')[0] !== '/v1/messages') {
+    if (req.method === 'POST' && path === '/v1/messages/count_tokens') {
+      requests.push({ path: req.url ?? '', headers: req.headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return void res.end('{"input_tokens":42}');
+    }
+    if (req.method !== 'POST' || path !== '/v1/messages') {
       return sendError(res, 404, 'not_found_error', `Not Found: ${req.method} ${req.url}`);
     }
     if (!req.headers['x-api-key'] && !req.headers.authorization) {
@@ -63,9 +72,15 @@ export async function startFakeAnthropic(options: { models?: string[] } = {}): P
     } catch {
       return sendError(res, 400, 'invalid_request_error', 'There was an issue with your request body: invalid JSON');
     }
-    requests.push({ path: req.url!, headers: req.headers, body });
+    requests.push({ path: req.url ?? '', headers: req.headers, body });
     Object.defineProperty(body, '__key', { value: req.headers['x-api-key'] ?? req.headers.authorization, enumerable: false });
-    const problem = validate(body);
+    let problem: string | null;
+    try {
+      problem = validate(body);
+    } catch {
+      // A body of a shape the checks below do not expect (a null where an object goes): the API refuses those too.
+      problem = 'There was an issue with the request body: Input should be a valid dictionary';
+    }
     if (problem) return sendError(res, 400, 'invalid_request_error', problem);
     await respond(body, res);
   });
@@ -92,12 +107,14 @@ function validate(body: Record<string, any>): string | null {
   if (!Array.isArray(body.messages) || body.messages.length === 0) return 'messages: at least one message is required';
   if (body.temperature !== undefined && body.temperature !== null && (body.temperature < 0 || body.temperature > 1)) return 'temperature: range: 0..1';
   if (body.tool_choice && !(Array.isArray(body.tools) && body.tools.length > 0)) return 'tool_choice may only be specified while providing tools.';
+  if (body.tools !== undefined && !Array.isArray(body.tools)) return 'tools: Input should be a valid list';
   for (const tool of body.tools ?? []) {
-    if (!tool.name || tool.input_schema?.type !== 'object') return 'tools.0.input_schema: Input should be an object schema';
+    if (!tool?.name || tool.input_schema?.type !== 'object') return 'tools.0.input_schema: Input should be an object schema';
   }
   let previousToolUses = new Set<string>();
   for (const [i, message] of body.messages.entries()) {
-    if (message.role !== 'user' && message.role !== 'assistant') return `messages.${i}.role: Input should be 'user' or 'assistant'`;
+    // Mid-conversation system turns are accepted, as the API does for the betas Claude Code sends.
+    if (message.role !== 'user' && message.role !== 'assistant' && message.role !== 'system') return `messages.${i}.role: Input should be 'user' or 'assistant'`;
     if (i > 0 && body.messages[i - 1].role === message.role) return 'messages: roles must alternate between "user" and "assistant", but found multiple "' + message.role + '" roles in a row';
     const content = typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : message.content;
     if (!Array.isArray(content) || content.length === 0) return `messages.${i}: all messages must have non-empty content`;
@@ -148,6 +165,7 @@ function hostileToolUse(res: ServerResponse, model: string, kind: string, stream
 }
 
 function plan(kind: string, arg: string | undefined, body: Record<string, any>): Block[] {
+  if (kind === 'agent') return agentStep(body);
   if (kind === 'tool') {
     const last = body.messages.at(-1);
     const result = Array.isArray(last?.content) ? last.content.find((b: any) => b.type === 'tool_result') : undefined;
@@ -164,6 +182,24 @@ function plan(kind: string, arg: string | undefined, body: Record<string, any>):
     ];
   }
   return [{ type: 'text', text: arg ?? `Hello from ${body.model}` }];
+}
+
+/** The last user turn (a trailing system turn is context, not the user speaking). */
+function lastUserTurn(body: Record<string, any>): any {
+  return [...body.messages].reverse().find((m: any) => m.role === 'user');
+}
+
+function agentStep(body: Record<string, any>): Block[] {
+  const last = lastUserTurn(body);
+  const blocks: any[] = typeof last?.content === 'string' ? [{ type: 'text', text: last.content }] : (last?.content ?? []);
+  const result = blocks.find((b) => b.type === 'tool_result');
+  if (result) {
+    const text = typeof result.content === 'string' ? result.content : (result.content ?? []).map((b: any) => b.text ?? '').join('');
+    return [{ type: 'text', text: `The file says: ${text}` }];
+  }
+  const path = /(\/[^\s"'<>]+\.txt)/.exec(blocks.map((b) => b.text ?? '').join('\n'))?.[1];
+  if (!path) return [{ type: 'text', text: `Hello from ${body.model}` }];
+  return [{ type: 'tool_use', id: 'toolu_agent_read1', name: 'Read', input: { file_path: path } }];
 }
 
 function wireBlock(block: Block): Record<string, unknown> {

@@ -44,6 +44,10 @@ export interface FakeUpstream {
  *   stream-error-event      (stream) some content, then an in-stream error event and [DONE]
  *   context-length          400 context_length_exceeded, as OpenAI words it
  *   drip:<ms>               (stream) a word every <ms> for up to 30 s, until the caller goes away
+ *   agent                   a coding agent's two steps: with a *.txt path in the last user message, calls the file tool
+ *                           offered (Read({file_path}), or exec_command({cmd:"cat <path>"}) for Codex); once a tool
+ *                           result follows, answers "The file says: <result>"
+ *   rich                    (stream) reasoning, text, then two parallel tool calls (get_weather for Paris and Rome)
  */
 export async function startFakeOpenAI(options: { pathPrefix?: string; models?: string[] } = {}): Promise<FakeUpstream> {
   const prefix = options.pathPrefix ?? '/v1';
@@ -140,12 +144,27 @@ interface Answer {
 
 function plan(kind: string, arg: string | undefined, body: Record<string, any>): Answer {
   if (kind === 'empty') return { text: '' };
+  if (kind === 'agent') return agentStep(body);
   if (kind === 'tool') {
     const last = body.messages.at(-1);
     if (last?.role === 'tool') return { text: `The weather is ${last.content}.` };
     return { text: null, toolCall: { id: 'call_fake123', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } } };
   }
   return { text: arg ?? `Hello from ${body.model}` };
+}
+
+function agentStep(body: Record<string, any>): Answer {
+  const turns = body.messages.filter((m: any) => m.role !== 'system' && m.role !== 'developer');
+  const last = turns.at(-1);
+  const text = (m: any) => (typeof m?.content === 'string' ? m.content : (m?.content ?? []).map((p: any) => p.text ?? '').join('\n'));
+  if (last?.role === 'tool') return { text: `The file says: ${text(last)}` };
+  const user = [...turns].reverse().find((m: any) => m.role === 'user');
+  const path = /(\/[^\s"'<>]+\.txt)/.exec(text(user))?.[1];
+  const tools: string[] = (body.tools ?? []).map((t: any) => t.function?.name);
+  if (!path) return { text: `Hello from ${body.model}` };
+  if (tools.includes('Read')) return { text: null, toolCall: { id: 'call_agent_read1', type: 'function', function: { name: 'Read', arguments: JSON.stringify({ file_path: path }) } } };
+  if (tools.includes('exec_command')) return { text: null, toolCall: { id: 'call_agent_exec1', type: 'function', function: { name: 'exec_command', arguments: JSON.stringify({ cmd: `cat ${path}` }) } } };
+  return { text: `no file tool offered for ${path}` };
 }
 
 function usage() {
@@ -165,10 +184,23 @@ async function streamAnswer(res: ServerResponse, model: string, answer: Answer, 
     res.write(`data: ${JSON.stringify({ ...base, choices, ...(includeUsage ? { usage: null } : {}), ...extra })}\n\n`);
   const tick = () => new Promise((r) => setImmediate(r));
 
-  if (answer.toolCall) {
+  if (kind === 'rich') {
+    send([{ index: 0, delta: { role: 'assistant', content: null, reasoning_content: 'Two cities, ' }, logprobs: null, finish_reason: null }]);
+    send([{ index: 0, delta: { reasoning_content: 'so two calls.' }, logprobs: null, finish_reason: null }]);
+    send([{ index: 0, delta: { content: 'Checking ' }, logprobs: null, finish_reason: null }]);
+    send([{ index: 0, delta: { content: 'both.' }, logprobs: null, finish_reason: null }]);
+    for (const [index, city] of ['Paris', 'Rome'].entries()) {
+      send([{ index: 0, delta: { tool_calls: [{ index, id: `call_rich${index}`, type: 'function', function: { name: 'get_weather', arguments: '' } }] }, logprobs: null, finish_reason: null }]);
+      for (const piece of ['{"city":', `"${city}"}`]) send([{ index: 0, delta: { tool_calls: [{ index, function: { arguments: piece } }] }, logprobs: null, finish_reason: null }]);
+      await tick();
+    }
+    send([{ index: 0, delta: {}, logprobs: null, finish_reason: 'tool_calls' }]);
+  } else if (answer.toolCall) {
     const call = answer.toolCall;
     send([{ index: 0, delta: { role: 'assistant', content: null, tool_calls: [{ index: 0, id: call.id, type: 'function', function: { name: call.function.name, arguments: '' } }], refusal: null }, logprobs: null, finish_reason: null }]);
-    for (const piece of ['{"', 'city', '":"', 'Par', 'is', '"}']) {
+    const args = call.function.arguments;
+    const pieces = args === '{"city":"Paris"}' ? ['{"', 'city', '":"', 'Par', 'is', '"}'] : [args.slice(0, 5), args.slice(5)];
+    for (const piece of pieces) {
       send([{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: piece } }] }, logprobs: null, finish_reason: null }]);
       await tick();
     }
