@@ -64,7 +64,7 @@ describe('loadConfig refuses what the gateway could not run with', () => {
     const text = refusal({ ROUTER_CONFIG: file });
     expect(text).toContain('providers.typo.baseUrl: unknown key; did you mean baseURL?');
     expect(text).toContain('attemptTimeoutMS: unknown key; did you mean attemptTimeoutMs?');
-    expect(text).toMatch(/categories: unknown key \(known: providers, breaker, breakers, attemptTimeoutMs[,)]/);
+    expect(text).toMatch(/routes: unknown key \(known: providers, breaker, breakers, attemptTimeoutMs[,)]/);
   });
 
   it('still accepts what the documentation shows', () => {

@@ -48,8 +48,8 @@ export async function startFakeAnthropic(options: { models?: string[] } = {}): P
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    // The API takes the beta client's `?beta=true` on either path.
-    const path = (req.url ?? '').replace(/\?beta=true$/, '');
+    // The query (the beta client's `?beta=true`, a listing's paging) is not part of the route.
+    const path = (req.url ?? '').split('?')[0];
     if (req.method === 'GET' && path === '/v1/models') {
       if (!req.headers['x-api-key'] && !req.headers.authorization) return sendError(res, 401, 'authentication_error', 'x-api-key header is required');
       return sendModelList(res, listing);
