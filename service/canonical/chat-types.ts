@@ -182,6 +182,8 @@ export function answerJson(value: object): string {
 export interface RequestText {
   text: string;
   scan: JsonTextScan;
+  /** The client's bytes, when the text is all ASCII (offsets in the text are then offsets in the bytes). */
+  asciiBytes?: Buffer;
 }
 
 const REQUEST_TEXT: unique symbol = Symbol('requestText');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { scanJsonText, spliceMembers } from './json-text.ts';
+import { scanJsonText, spliceMemberBytes, spliceMembers } from './json-text.ts';
 
 describe('scanJsonText', () => {
   it('finds top-level members and the nesting depth, skipping strings with quotes, braces and escapes', () => {
@@ -39,6 +39,9 @@ describe('spliceMembers', () => {
         const spliced = spliceMembers(text, scanJsonText(text, 1000), edits);
         expect(spliced).not.toBeNull();
         expect(JSON.parse(spliced!)).toEqual(JSON.parse(JSON.stringify({ ...body, model, stream })));
+        // On bytes the splice is the same, wherever the text is ASCII (offsets then coincide).
+        const bytes = Buffer.from(text);
+        if (bytes.length === text.length) expect(spliceMemberBytes(bytes, scanJsonText(text, 1000), edits)!.toString()).toBe(spliced);
       }),
       { numRuns: 2000 },
     );

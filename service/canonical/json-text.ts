@@ -84,29 +84,52 @@ export function scanJsonText(text: string, maxDepth: number): JsonTextScan {
   }
 }
 
-/**
- * The text with the given top-level members' values replaced by JSON literals, and those it lacked
- * appended; every other byte is the client's. Null when the scan found no usable members.
- */
-export function spliceMembers(text: string, scan: JsonTextScan, edits: Record<string, string>): string | null {
+/** A piece of the spliced body: a range of the original, or a literal put in its place. */
+type Piece = { from: number; to: number } | string;
+
+/** The pieces of the original with the edited members' values replaced, and the missing ones appended. */
+function splicePieces(length: number, textIndexOfBrace: number, scan: JsonTextScan, edits: Record<string, string>): Piece[] | null {
   const members = scan.members;
   if (members === null) return null;
-  let out = '';
+  const pieces: Piece[] = [];
   let at = 0;
   const missing = new Map(Object.entries(edits));
   for (const member of members) {
     const literal = missing.get(member.key);
     if (literal === undefined) continue;
     missing.delete(member.key);
-    out += text.slice(at, member.valueStart) + literal;
+    pieces.push({ from: at, to: member.valueStart }, literal);
     at = member.valueEnd;
   }
   // Missing members go right after the last one (or inside an empty object's braces).
-  const insertAt = members.length > 0 ? members[members.length - 1].valueEnd : text.indexOf('{') + 1;
+  const insertAt = members.length > 0 ? members[members.length - 1].valueEnd : textIndexOfBrace + 1;
   let appended = '';
   for (const [key, literal] of missing) appended += `,${JSON.stringify(key)}:${literal}`;
   if (members.length === 0) appended = appended.slice(1);
-  return out + text.slice(at, insertAt) + appended + text.slice(insertAt);
+  pieces.push({ from: at, to: insertAt }, appended, { from: insertAt, to: length });
+  return pieces;
+}
+
+/**
+ * The text with the given top-level members' values replaced by JSON literals, and those it lacked
+ * appended; every other byte is the client's. Null when the scan found no usable members.
+ */
+export function spliceMembers(text: string, scan: JsonTextScan, edits: Record<string, string>): string | null {
+  const pieces = splicePieces(text.length, text.indexOf('{'), scan, edits);
+  if (pieces === null) return null;
+  let out = '';
+  for (const piece of pieces) out += typeof piece === 'string' ? piece : text.slice(piece.from, piece.to);
+  return out;
+}
+
+/**
+ * The same splice on the client's bytes, for a body whose text is all ASCII (so the scan's character
+ * offsets are byte offsets): the bytes are copied, never encoded again.
+ */
+export function spliceMemberBytes(bytes: Buffer, scan: JsonTextScan, edits: Record<string, string>): Buffer | null {
+  const pieces = splicePieces(bytes.length, bytes.indexOf(123), scan, edits);
+  if (pieces === null) return null;
+  return Buffer.concat(pieces.map((piece) => (typeof piece === 'string' ? Buffer.from(piece) : bytes.subarray(piece.from, piece.to))));
 }
 
 /** Index of the quote closing the string that opens at `start`, or -1. */

@@ -14,8 +14,10 @@ export async function readJsonBody(c: Context, maxBytes: number): Promise<unknow
   // On Node the IncomingMessage is read directly: building a WHATWG Request just to read its body costs more than the rest of the hop.
   const incoming = (c.env as { incoming?: AsyncIterable<Buffer> } | undefined)?.incoming;
   let text: string;
+  let bytes: Buffer;
   try {
-    text = incoming ? await readLimitedNode(incoming, maxBytes) : await readLimitedWeb(c.req.raw.body, maxBytes);
+    bytes = incoming ? await readLimitedNode(incoming, maxBytes) : await readLimitedWeb(c.req.raw.body, maxBytes);
+    text = bytes.toString('utf8');
   } catch (error) {
     if (error instanceof HttpError) throw error;
     // The upload broke off: the client went away (or its connection did) before the body was whole.
@@ -34,10 +36,10 @@ export async function readJsonBody(c: Context, maxBytes: number): Promise<unknow
   } catch (error) {
     throw invalidRequest(`the request body is not valid JSON: ${(error as Error).message}`, null, 'invalid_json');
   }
-  return withRequestText(body, { text, scan });
+  return withRequestText(body, { text, scan, asciiBytes: bytes.length === text.length ? bytes : undefined });
 }
 
-async function readLimitedNode(incoming: AsyncIterable<Buffer>, maxBytes: number): Promise<string> {
+async function readLimitedNode(incoming: AsyncIterable<Buffer>, maxBytes: number): Promise<Buffer> {
   const parts: Buffer[] = [];
   let size = 0;
   for await (const part of incoming) {
@@ -45,11 +47,11 @@ async function readLimitedNode(incoming: AsyncIterable<Buffer>, maxBytes: number
     if (size > maxBytes) throw tooLarge(maxBytes);
     parts.push(part);
   }
-  return parts.length === 1 ? parts[0].toString('utf8') : Buffer.concat(parts).toString('utf8');
+  return parts.length === 1 ? parts[0] : Buffer.concat(parts);
 }
 
-async function readLimitedWeb(body: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<string> {
-  if (!body) return '';
+async function readLimitedWeb(body: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<Buffer> {
+  if (!body) return Buffer.alloc(0);
   const reader = body.getReader();
   const parts: Uint8Array[] = [];
   let size = 0;
@@ -63,7 +65,7 @@ async function readLimitedWeb(body: ReadableStream<Uint8Array> | null, maxBytes:
     }
     parts.push(value);
   }
-  return parts.length === 1 ? Buffer.from(parts[0].buffer, parts[0].byteOffset, parts[0].byteLength).toString('utf8') : Buffer.concat(parts).toString('utf8');
+  return parts.length === 1 ? Buffer.from(parts[0].buffer, parts[0].byteOffset, parts[0].byteLength) : Buffer.concat(parts);
 }
 
 /**

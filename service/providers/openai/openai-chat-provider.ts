@@ -5,7 +5,7 @@
 import { Agent, request, type Dispatcher } from 'undici';
 import type { Readable } from 'node:stream';
 import { requestTextOf, withRawJson, type ChatCompletion, type ChatCompletionChunk, type ChatRequest } from '../../canonical/chat-types.ts';
-import { spliceMembers } from '../../canonical/json-text.ts';
+import { spliceMemberBytes, spliceMembers } from '../../canonical/json-text.ts';
 import type { ProviderConfig } from '../../config/gateway-config.ts';
 import type { ChatProvider, ProviderCall } from '../chat-provider.ts';
 import { ProviderError } from '../provider-error.ts';
@@ -81,7 +81,7 @@ export class OpenAIChatProvider implements ChatProvider {
     }
   }
 
-  async #post(json: string, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
+  async #post(json: string | Buffer, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
     let res: Dispatcher.ResponseData;
     try {
       res = await request(this.#url, { method: 'POST', headers: this.#headers, body: json, signal, dispatcher: this.#dispatcher });
@@ -109,18 +109,23 @@ export class OpenAIChatProvider implements ChatProvider {
 }
 
 /** The client's own bytes with only the model (and `stream`) replaced, when it sent them; else serialised once. */
-export function toPlainBody(request: ChatRequest, model: string): string {
-  const original = requestTextOf(request);
+export function toPlainBody(request: ChatRequest, model: string): string | Buffer {
   const edits = { model: JSON.stringify(model), stream: 'false' };
-  return (original && spliceMembers(original.text, original.scan, edits)) || JSON.stringify({ ...request, model, stream: false });
+  return spliced(request, edits) ?? JSON.stringify({ ...request, model, stream: false });
+}
+
+function spliced(request: ChatRequest, edits: Record<string, string>): string | Buffer | null {
+  const original = requestTextOf(request);
+  if (!original) return null;
+  // Copying ASCII bytes beats encoding a 35 KB string to UTF-8 again.
+  return original.asciiBytes ? spliceMemberBytes(original.asciiBytes, original.scan, edits) : spliceMembers(original.text, original.scan, edits);
 }
 
 /** Usage is always requested upstream so every streamed request can be costed; the SSE writer strips it for clients that did not ask. */
-export function toStreamBody(request: ChatRequest, model: string): string {
+export function toStreamBody(request: ChatRequest, model: string): string | Buffer {
   const streamOptions = { ...(request.stream_options ?? {}), include_usage: true };
-  const original = requestTextOf(request);
   const edits = { model: JSON.stringify(model), stream: 'true', stream_options: JSON.stringify(streamOptions) };
-  return (original && spliceMembers(original.text, original.scan, edits)) || JSON.stringify({ ...request, model, stream: true, stream_options: streamOptions });
+  return spliced(request, edits) ?? JSON.stringify({ ...request, model, stream: true, stream_options: streamOptions });
 }
 
 function parseAnswer(provider: string, text: string): unknown {
