@@ -70,6 +70,27 @@ export function sendEventStream(c: Context, events: AsyncGenerator<string>, head
   return RESPONSE_ALREADY_SENT;
 }
 
+/**
+ * Sends a walked stream's events; if sending fails before the writer starts, the upstream stream is
+ * closed here (the writer's own cleanup would never run), so it is never left open and unread.
+ */
+export async function sendWalkedStream(
+  c: Context,
+  events: AsyncGenerator<string>,
+  headers: Record<string, string>,
+  walked: { deadline: { abort(reason: unknown): void; release(): void }; opened: { rest: AsyncIterator<unknown> } },
+): Promise<Response> {
+  const { deadline, opened } = walked;
+  try {
+    return sendEventStream(c, events, headers, () => deadline.abort('client closed the stream'));
+  } catch (error) {
+    deadline.abort('the answer could not be sent');
+    deadline.release();
+    await opened.rest.return?.().catch(() => undefined);
+    throw error;
+  }
+}
+
 function webEventStream(events: AsyncGenerator<string>, headers: Record<string, string>, onClientClose: () => void): Response {
   const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({

@@ -77,11 +77,7 @@ export class ChatPipeline {
    */
   async run(request: ChatRequest, start: RequestStart, clientSignal: AbortSignal): Promise<PipelineAnswer> {
     const { tracker, headers } = start;
-    tracker.describe(request);
-    const plan = await this.#plan(request);
-    tracker.classified(plan.classification);
-    headers['x-router-category'] = plan.classification.category;
-    const deadline = new Deadline(clientSignal, this.#deps.requestTimeoutMs, 'router');
+    const { plan, deadline } = await this.#begin(request, start, clientSignal);
     try {
       if (request.stream === true) {
         const walked = await this.#walk(() => this.#answers.stream(plan, request, deadline.signal), plan, deadline);
@@ -104,12 +100,8 @@ export class ChatPipeline {
    * the caller finishes the record and releases the deadline however the answer ends.
    */
   async runWith<T>(request: ChatRequest, start: RequestStart, clientSignal: AbortSignal, call: (plan: RoutePlan) => TargetCall<T>, isStream: boolean): Promise<RoutedValue<T>> {
-    const { tracker, headers } = start;
-    tracker.describe(request);
-    const plan = await this.#plan(request);
-    tracker.classified(plan.classification);
-    headers['x-router-category'] = plan.classification.category;
-    const deadline = new Deadline(clientSignal, this.#deps.requestTimeoutMs, 'router');
+    const { headers } = start;
+    const { plan, deadline } = await this.#begin(request, start, clientSignal);
     try {
       const walked = await this.#walk(() => this.#deps.router.walkWith(plan, deadline.signal, call(plan), isStream), plan, deadline);
       if (!isStream) deadline.release();
@@ -118,6 +110,15 @@ export class ChatPipeline {
       deadline.release();
       throw error;
     }
+  }
+
+  /** Describes and plans the request in its record, and starts its deadline. */
+  async #begin(request: ChatRequest, start: RequestStart, clientSignal: AbortSignal): Promise<{ plan: RoutePlan; deadline: Deadline }> {
+    start.tracker.describe(request);
+    const plan = await this.#plan(request);
+    start.tracker.classified(plan.classification);
+    start.headers['x-router-category'] = plan.classification.category;
+    return { plan, deadline: new Deadline(clientSignal, this.#deps.requestTimeoutMs, 'router') };
   }
 
   /** Plans a request without walking it (count_tokens asks which targets would answer). */

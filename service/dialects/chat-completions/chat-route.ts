@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 import type { ChatPipeline } from '../../pipeline/chat-pipeline.ts';
 import { HttpError } from '../../http/openai-error.ts';
 import { readJsonBody } from '../../http/read-json-body.ts';
-import { sendEventStream, sendJson } from '../../http/node-response.ts';
+import { sendJson, sendWalkedStream } from '../../http/node-response.ts';
 import { parseChatRequest } from './chat-request-schema.ts';
 import { sseEvents } from './sse-stream.ts';
 
@@ -27,15 +27,7 @@ export function chatRoute(deps: ChatRouteDeps) {
         { opened, tracker: start.tracker, target: answer.target, attempts: answer.attempts, deadline },
         { includeUsage: request.stream_options?.include_usage === true, estimate: () => start.tracker.estimate() },
       );
-      try {
-        return sendEventStream(c, events, answer.headers, () => deadline.abort('client closed the stream'));
-      } catch (error) {
-        // The upstream stream is open and the writer never started: close it here, never leave it unread.
-        deadline.abort('the answer could not be sent');
-        deadline.release();
-        await opened.rest.return?.().catch(() => undefined);
-        throw error;
-      }
+      return await sendWalkedStream(c, events, answer.headers, answer);
     } catch (error) {
       const httpError = deps.pipeline.fail(error, start);
       return sendJson(c, httpError.status, httpError.body(), start.headers);

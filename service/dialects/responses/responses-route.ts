@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import { HttpError, invalidRequest } from '../../http/openai-error.ts';
 import { readJsonBody } from '../../http/read-json-body.ts';
-import { sendEventStream, sendJson } from '../../http/node-response.ts';
+import { sendWalkedStream, sendJson } from '../../http/node-response.ts';
 import type { ChatPipeline } from '../../pipeline/chat-pipeline.ts';
 import { recordedStream, StreamFailure, type RecordedStreamContext, type StreamTotals } from '../../pipeline/recorded-stream.ts';
 import type { Usage } from '../../canonical/chat-types.ts';
@@ -41,14 +41,7 @@ export function responsesRoute(deps: ResponsesRouteDeps) {
       const { deadline, opened } = answer;
       const ctx: RecordedStreamContext = { opened, tracker: start.tracker, target: answer.target, attempts: answer.attempts, deadline };
       const events = responsesEvents(ctx, frame, () => start.tracker.estimate(), store);
-      try {
-        return sendEventStream(c, events, answer.headers, () => deadline.abort('client closed the stream'));
-      } catch (error) {
-        deadline.abort('the answer could not be sent');
-        deadline.release();
-        await opened.rest.return?.().catch(() => undefined);
-        throw error;
-      }
+      return await sendWalkedStream(c, events, answer.headers, answer);
     } catch (error) {
       const httpError = deps.pipeline.fail(error, start);
       return sendJson(c, httpError.status, httpError.body(), start.headers);
