@@ -3,6 +3,7 @@
 // and memory stays bounded.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { mutate } from './support/json-mutation.ts';
 import Database from 'better-sqlite3';
 import { startFakeOpenAI, type FakeUpstream } from './support/fake-openai-upstream.ts';
 import { startFakeAnthropic, type FakeAnthropic } from './support/fake-anthropic-upstream.ts';
@@ -64,21 +65,6 @@ const mutation = fc.record({
   value: fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.string({ maxLength: 50 }), fc.constantFrom(null, true, -1, 1e308, '', [], {}, 'user', 'tool', 'assistant')),
 });
 
-/** Applies a mutation along a path of keys/indexes, wherever it still leads. */
-function mutate(body: any, m: { path: Array<string | number>; action: string; value: unknown }): void {
-  let node = body;
-  for (let i = 0; i < m.path.length - 1; i++) {
-    const key = m.path[i];
-    const next = typeof key === 'number' && Array.isArray(node) ? node[key % Math.max(1, node.length)] : node?.[key as string];
-    if (next === null || typeof next !== 'object') break;
-    node = next;
-  }
-  if (node === null || typeof node !== 'object') return;
-  const last = m.path[m.path.length - 1];
-  const key = typeof last === 'number' && Array.isArray(node) ? last % Math.max(1, node.length) : last;
-  if (m.action === 'delete') delete node[key as never];
-  else node[key as never] = m.value as never;
-}
 
 const body = fc.oneof(
   { weight: 6, arbitrary: fc.tuple(models, fc.boolean(), fc.array(mutation, { maxLength: 4 })).map(([model, stream, ms]) => {

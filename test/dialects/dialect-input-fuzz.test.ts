@@ -2,6 +2,7 @@
 // server with an Anthropic (pass-through) and an OpenAI-family (translated) target behind it. A
 // client's mistake is never a 5xx, and every error has the route's own shape.
 import fc from 'fast-check';
+import { mutate } from '../support/json-mutation.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeAnthropic, type FakeAnthropic } from '../support/fake-anthropic-upstream.ts';
 import { startFakeOpenAI, type FakeUpstream } from '../support/fake-openai-upstream.ts';
@@ -65,20 +66,6 @@ const mutation = fc.record({
   value: fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.string({ maxLength: 30 }), fc.constantFrom(null, true, -1, '', [], {}, 'user', 'assistant', 'system', 'tool_use', 'function_call')),
 });
 
-function mutate(body: any, m: { path: Array<string | number>; action: string; value: unknown }): void {
-  let node = body;
-  for (let i = 0; i < m.path.length - 1; i++) {
-    const key = m.path[i];
-    const next = typeof key === 'number' && Array.isArray(node) ? node[key % Math.max(1, node.length)] : node?.[key as string];
-    if (next === null || typeof next !== 'object') break;
-    node = next;
-  }
-  if (node === null || typeof node !== 'object') return;
-  const last = m.path[m.path.length - 1];
-  const key = typeof last === 'number' && Array.isArray(node) ? last % Math.max(1, node.length) : last;
-  if (m.action === 'delete') delete node[key as never];
-  else node[key as never] = m.value as never;
-}
 
 const bodyFor = (base: () => Record<string, unknown>) =>
   fc.tuple(models, fc.boolean(), fc.array(mutation, { maxLength: 4 })).map(([model, stream, ms]) => {
