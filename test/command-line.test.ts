@@ -172,11 +172,13 @@ describe('llm-router against a running gateway', () => {
     expect(JSON.parse(ran.stdout).method).toEqual(expect.any(String));
   });
 
-  it('providers lists each provider with its status; a wrong admin key exits 4', async () => {
+  it('providers lists each provider with its status and live health; a wrong admin key exits 4', async () => {
+    // Probing is off in tests: a listing of what the providers offer probes each one now.
+    await fetch(`${gateway.baseURL}/models?upstream=1`);
     const ran = await llmRouter(['providers'], env);
     expect(ran.code).toBe(0);
-    expect(ran.stdout).toMatch(/^PROVIDER\s+TYPE\s+STATUS\s+TARGETS/);
-    expect(ran.stdout).toMatch(/fake\s+openai\s+ok\s+fake\/error:500/);
+    expect(ran.stdout).toMatch(/^PROVIDER\s+TYPE\s+STATUS\s+HEALTH\s+TARGETS/);
+    expect(ran.stdout).toMatch(/fake\s+openai\s+ok\s+up \([\d.]+ ms, \d+ models, checked [^)]+\)\s+fake\/error:500/);
     expect(ran.stdout).toMatch(/openai\s+openai\s+not configured \(set OPENAI_API_KEY\)/);
     const json = JSON.parse((await llmRouter(['providers', '--json'], env)).stdout);
     expect(json.providers.map((p: { name: string }) => p.name)).toContain('fake');

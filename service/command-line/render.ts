@@ -87,9 +87,18 @@ export function describeProviders(body: { providers: Array<Record<string, any>> 
     const status = !p.configured ? `not configured${p.env?.length ? ` (set ${p.env.join(' or ')})` : ''}` : b.open > 0 ? `${b.open} breaker(s) open` : b.half_open > 0 ? `${b.half_open} half-open` : 'ok';
     const targets = (p.targets ?? []).map((t: any) => `${t.target}${t.state !== 'closed' ? ` [${t.state}]` : ''}`).join(', ');
     const load = p.cli ? ` (${p.cli.running}/${p.cli.max_concurrent} running, ${p.cli.queued} queued)` : '';
-    return [p.name, p.type, `${status}${load}`, targets || '-'];
+    return [p.name, p.type, `${status}${load}`, describeHealth(p.health), targets || '-'];
   });
-  return table(['PROVIDER', 'TYPE', 'STATUS', 'TARGETS'], rows);
+  return table(['PROVIDER', 'TYPE', 'STATUS', 'HEALTH', 'TARGETS'], rows);
+}
+
+/** The provider's live health from its background probes: up (latency, models seen), down with the reason, or not probed yet. */
+function describeHealth(h: Record<string, any> | undefined): string {
+  if (!h || !h.status || h.status === 'not_configured') return '-';
+  const checked = h.last_check ? `, checked ${h.last_check.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}` : '';
+  if (h.status === 'up') return `up (${h.latency_ms ?? '?'} ms${typeof h.models_seen === 'number' ? `, ${h.models_seen} models` : ''}${checked})`;
+  if (h.status === 'down') return `down: ${h.reason ?? 'probe failed'}${checked}`;
+  return String(h.status).replace('_', ' ');
 }
 
 export function describeMetrics(m: Record<string, any>): string {
