@@ -31,6 +31,7 @@ import { GroupRegistry } from './walk/groups/group-registry.ts';
 import { GroupCatalog } from './plan/group-catalog.ts';
 import type { Random } from './walk/groups/seeded-random.ts';
 import { ResponseStore } from './store/response-store.ts';
+import { queryMetricsSeries } from './store/metrics-series.ts';
 
 export interface Gateway {
   app: Hono;
@@ -164,6 +165,7 @@ export function buildGateway(config: GatewayConfig, overrides: GatewayOverrides 
       log.flush();
       return queryMetrics(db, windowMs);
     },
+    series: (query) => (log.flush(), queryMetricsSeries(db, query)),
   });
 
   health.start();

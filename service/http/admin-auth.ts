@@ -1,30 +1,43 @@
-// Admin routes need `Authorization: Bearer $ROUTER_ADMIN_KEY`; with no key set, loopback clients only.
+// Admin routes need `Authorization: Bearer $ROUTER_ADMIN_KEY` or the dashboard's signed session
+// cookie (whose changes must carry its CSRF token); with no key set, loopback clients only.
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 import { getConnInfo } from '@hono/node-server/conninfo';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
+import { getCookie } from 'hono/cookie';
+import { CSRF_HEADER, SESSION_COOKIE, type DashboardSessions } from '../dashboard/dashboard-session.ts';
 import { HttpError, errorResponse } from './openai-error.ts';
 
-export function adminAuth(adminKey: string | undefined): MiddlewareHandler {
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function adminAuth(adminKey: string | undefined, sessions?: DashboardSessions): MiddlewareHandler {
   const expected = adminKey ? digest(adminKey) : undefined;
   return async function adminAuth(c, next) {
     if (expected) {
       const token = bearerToken(c.req.header('authorization'));
-      if (!token || !timingSafeEqual(digest(token), expected)) {
+      if (token && timingSafeEqual(digest(token), expected)) return next();
+      const session = token ? null : (sessions?.verify(getCookie(c, SESSION_COOKIE)) ?? null);
+      if (!session) {
         return errorResponse(c, new HttpError(401, 'authentication_error', 'admin routes need Authorization: Bearer <ROUTER_ADMIN_KEY>', null, 'invalid_admin_key'));
+      }
+      // The cookie rides along with any request the browser sends; only the page knows the token.
+      if (!SAFE_METHODS.has(c.req.method) && !sessions!.csrfMatches(session, c.req.header(CSRF_HEADER))) {
+        return errorResponse(c, new HttpError(403, 'permission_error', `a change made with the dashboard's session needs its ${CSRF_HEADER} header`, null, 'csrf_token_invalid'));
       }
       return next();
     }
-    if (!isLoopback(getConnInfo(c).remote.address)) {
-      return errorResponse(c, new HttpError(403, 'permission_error', 'admin routes answer loopback clients only until ROUTER_ADMIN_KEY is set', null, 'admin_key_not_set'));
-    }
-    // A page whose name an attacker re-points at 127.0.0.1 (DNS rebinding) is same-origin with the
-    // gateway to the browser; its requests still carry that name in Host.
-    if (!isLoopbackHost(c.req.header('host'))) {
-      return errorResponse(c, new HttpError(403, 'permission_error', 'admin routes without ROUTER_ADMIN_KEY answer requests addressed to localhost or a loopback address only', null, 'admin_key_not_set'));
-    }
-    return next();
+    const refused = loopbackRefusal(c);
+    return refused ? errorResponse(c, new HttpError(403, 'permission_error', refused, null, 'admin_key_not_set')) : next();
   };
+}
+
+/** Why a request may not use the admin routes without a key, or null when it may. */
+export function loopbackRefusal(c: Context): string | null {
+  if (!isLoopback(getConnInfo(c).remote.address)) return 'admin routes answer loopback clients only until ROUTER_ADMIN_KEY is set';
+  // A page whose name an attacker re-points at 127.0.0.1 (DNS rebinding) is same-origin with the
+  // gateway to the browser; its requests still carry that name in Host.
+  if (!isLoopbackHost(c.req.header('host'))) return 'admin routes without ROUTER_ADMIN_KEY answer requests addressed to localhost or a loopback address only';
+  return null;
 }
 
 /** The credentials of `Bearer <token>`; the scheme is case-insensitive (RFC 7235 §2.1). */

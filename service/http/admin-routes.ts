@@ -22,6 +22,8 @@ import { providerRoutes } from './provider-routes.ts';
 import { groupRoutes } from './group-routes.ts';
 import type { GroupCatalog } from '../plan/group-catalog.ts';
 import type { GroupSnapshot } from '../walk/groups/group-registry.ts';
+import { seriesRoute } from './series-route.ts';
+import type { MetricsSeries, SeriesQuery } from '../store/metrics-series.ts';
 
 export interface AdminDeps {
   config: GatewayConfig;
@@ -38,6 +40,8 @@ export interface AdminDeps {
   requestLog: { status: () => RequestLogStatus; countUnauthenticated: () => void };
   /** The request log, for GET /requests and GET /requests/{id}. */
   requests: { list: (filters: RequestFilters, limit: number, cursor: string | null) => RequestPage; get: (id: string) => RequestView | undefined };
+  /** The dashboard overview's time series (GET /metrics/series). */
+  series: (query: SeriesQuery) => MetricsSeries;
   /** The running classifier, for its settings in GET /config (they are changed over /config/classifier). */
   classifier?: { readonly settings: unknown };
   aliases: ModelAliases;
@@ -48,7 +52,7 @@ export interface AdminDeps {
 }
 
 /** The paths adminAuth guards. */
-export const ADMIN_PATHS = ['/config', '/config/*', '/circuit-breaker', '/circuit-breaker/*', '/metrics', '/providers', '/requests', '/requests/*'];
+export const ADMIN_PATHS = ['/config', '/config/*', '/circuit-breaker', '/circuit-breaker/*', '/metrics', '/metrics/*', '/providers', '/requests', '/requests/*'];
 
 export function adminRoutes(deps: AdminDeps): Hono {
   const app = new Hono();
@@ -58,5 +62,6 @@ export function adminRoutes(deps: AdminDeps): Hono {
   app.route('/', providerRoutes(deps));
   app.route('/', requestRoutes(deps));
   app.route('/', groupRoutes(deps));
+  app.route('/', seriesRoute(deps));
   return app;
 }

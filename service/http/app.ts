@@ -14,6 +14,8 @@ import { classifierRoutes } from './classifier-routes.ts';
 import type { ConfigurableClassifier } from '../classify/configurable-classifier.ts';
 import type { SettingsStore } from '../store/settings-store.ts';
 import { classifyRoute } from './classify-route.ts';
+import { dashboardRoutes } from '../dashboard/dashboard-routes.ts';
+import { DashboardSessions } from '../dashboard/dashboard-session.ts';
 import { clientAuth } from './client-auth.ts';
 import { corsAllowList } from './cors-allow-list.ts';
 import { jsonBodiesOnly, sameOriginOnly } from './cross-site-guard.ts';
@@ -65,7 +67,9 @@ export function createApp(deps: AppDeps): Hono {
   }
   // Admin: a foreign Origin is refused before anything else; then the key (or loopback); then JSON only.
   const sameOrigin = sameOriginOnly();
-  const auth = adminAuth(deps.config.adminKey);
+  // The dashboard's sign-in sessions stand in for the admin key on the admin routes.
+  const sessions = deps.config.adminKey ? new DashboardSessions(deps.config.adminKey) : undefined;
+  const auth = adminAuth(deps.config.adminKey, sessions);
   const jsonOnly = jsonBodiesOnly();
   for (const path of ADMIN_PATHS) app.use(path, sameOrigin, auth, jsonOnly);
 
@@ -99,6 +103,7 @@ export function createApp(deps: AppDeps): Hono {
   );
 
   app.route('/', adminRoutes(deps));
+  app.route('/', dashboardRoutes({ sessions }));
   app.route('/', classifierRoutes({ classifier: deps.classifier, settings: deps.settings, providers: deps.providers, maxBodyBytes: deps.config.maxBodyBytes }));
 
   app.notFound((c) => errorResponse(c, new HttpError(404, 'not_found_error', `no route for ${c.req.method} ${c.req.path}`, null, 'unknown_route')));

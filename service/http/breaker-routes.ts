@@ -8,7 +8,14 @@ import { HttpError, errorResponse } from './openai-error.ts';
 export function breakerRoutes(deps: AdminDeps): Hono {
   const app = new Hono();
 
-  app.get('/circuit-breaker', (c) => c.json({ breakers: deps.breakers.snapshot(), events: deps.breakerEvents.recent(50).map(withTimestamp) }));
+  app.get('/circuit-breaker', (c) =>
+    c.json({
+      breakers: deps.breakers.snapshot(),
+      events: deps.breakerEvents.recent(50).map(withTimestamp),
+      // Targets a 429's Retry-After keeps out of the walk, and until when.
+      cooldowns: deps.breakers.cooldowns().map((cd) => ({ ...cd, until_iso: new Date(cd.until).toISOString() })),
+    }),
+  );
 
   app.post('/circuit-breaker/reset-all', (c) => c.json({ reset: deps.breakers.resetAll() }));
 

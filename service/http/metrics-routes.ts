@@ -51,7 +51,7 @@ export function prefersPrometheus(accept: string | undefined): boolean {
   return text > 0 && text > json;
 }
 
-function parseWindow(value: string): number | null | undefined {
+export function parseWindow(value: string): number | null | undefined {
   const match = /^(\d+(?:\.\d+)?)(s|m|h|d)$/.exec(value.trim());
   if (!match) return undefined;
   const unit = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 's' | 'm' | 'h' | 'd'];

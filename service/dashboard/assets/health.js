@@ -1,0 +1,66 @@
+// Health: each target's breaker (state, failure rate in the rolling window, recent transitions,
+// a reset), the cool-downs a 429 started, and each provider's status.
+import { useState } from './vendor-preact-hooks.mjs';
+import { Loading, api, fmt, html, useApi } from './lib.js';
+
+export function Health() {
+  const providers = useApi('/providers');
+  const breakers = useApi('/circuit-breaker');
+  const [notice, setNotice] = useState(null);
+  const reload = () => {
+    providers.reload();
+    breakers.reload();
+  };
+  const reset = (target) =>
+    api(`/circuit-breaker/reset/${target.split('/').map(encodeURIComponent).join('/')}`, { method: 'POST' }).then(
+      (r) => {
+        setNotice({ ok: true, text: `${r.target}: breaker reset, now ${r.state.replace('_', '-')}` });
+        reload();
+      },
+      (error) => setNotice({ ok: false, text: error.message }),
+    );
+  if (!providers.data || !breakers.data) return html`<section><h1>Health</h1><${Loading} error=${providers.error ?? breakers.error} /></section>`;
+  const events = breakers.data.events;
+  const cooldowns = breakers.data.cooldowns ?? [];
+  const timeouts = Object.fromEntries(breakers.data.breakers.map((b) => [b.target, b.timeouts]));
+
+  return html`<section>
+    <div class="toolbar"><h1>Health</h1><button type="button" onClick=${reload}>Refresh</button></div>
+    ${notice && html`<p class=${notice.ok ? 'notice' : 'error'} role="status">${notice.text}</p>`}
+    ${cooldowns.length > 0 && html`<div class="card"><h2>Cool-downs</h2><ul>${cooldowns.map((c) => html`<li><code>${c.target}</code> skipped until ${fmt.time(c.until)} (Retry-After)</li>`)}</ul></div>`}
+    ${providers.data.providers.map((p) => html`<article class="card provider" data-provider=${p.name}>
+      <header><h2>${p.name}</h2>
+        <span class="muted small">${p.type}${p.base_url ? ` · ${p.base_url}` : ''}</span>
+        <${ProviderStatus} provider=${p} />
+      </header>
+      ${p.targets.length === 0 ? html`<p class="muted small">No chain names this provider.</p>` : html`<div class="table-wrap"><table class="breakers">
+        <thead><tr><th>target</th><th>breaker</th><th class="num">failure rate</th><th class="num">calls</th><th class="num">rejected</th><th>recent transitions</th><th></th></tr></thead>
+        <tbody>${p.targets.map((t) => {
+          const mine = events.filter((e) => e.target === t.target).slice(0, 3);
+          const rate = t.fires ? t.failures / t.fires : null;
+          return html`<tr data-target=${t.target}>
+            <td><code>${t.target}</code><div class="muted small">${t.categories.join(', ') || 'direct'}</div></td>
+            <td><span class=${`state state-${t.state}`}>${t.state.replace('_', '-')}</span></td>
+            <td class="num">${fmt.pct(rate)}<div class="muted small">${t.failures} of ${t.fires}${timeouts[t.target] ? `, ${timeouts[t.target]} timed out` : ''}</div></td>
+            <td class="num">${fmt.int(t.fires)}</td>
+            <td class="num">${fmt.int(t.rejects)}</td>
+            <td class="small">${mine.length ? mine.map((e) => html`<div>${e.state.replace('_', '-')} <span class="muted">${fmt.ago(e.ts)}</span></div>`) : html`<span class="muted">none</span>`}</td>
+            <td><button type="button" onClick=${() => reset(t.target)} aria-label=${`Reset ${t.target}`}>Reset</button></td>
+          </tr>`;
+        })}</tbody></table></div>`}
+    </article>`)}
+  </section>`;
+}
+
+/** Live status when the gateway probes providers; otherwise whether a key is configured and the breakers' summary. */
+function ProviderStatus({ provider: p }) {
+  const live = p.status ?? p.health;
+  if (live && typeof live === 'object') {
+    const up = live.status === 'up' || live.up === true;
+    return html`<span class=${`state ${up ? 'state-closed' : 'state-open'}`} title=${live.reason ?? ''}>${live.status ?? (up ? 'up' : 'down')}</span>
+      ${live.last_check && html`<span class="muted small">checked ${fmt.ago(Date.parse(live.last_check))}${live.latency_ms !== undefined ? `, ${fmt.ms(live.latency_ms)}` : ''}</span>`}`;
+  }
+  if (typeof live === 'string') return html`<span class=${`state ${live === 'up' ? 'state-closed' : 'state-open'}`}>${live}</span>`;
+  const open = p.breakers.open + p.breakers.half_open;
+  return html`<span class=${`state ${!p.configured ? 'state-open' : open ? 'state-half_open' : 'state-closed'}`}>${!p.configured ? 'no key' : open ? `${open} open` : 'ok'}</span>`;
+}
