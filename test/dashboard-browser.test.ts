@@ -2,7 +2,7 @@
 // gateway with a seeded log of 100k requests: sign in, every page renders with data and without a
 // console error, filter the log, open a request, reset a breaker and see it close, edit a chain and
 // see the next request follow it. Screenshots go to docs/img/ with DASHBOARD_SCREENSHOTS=1.
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -20,7 +20,7 @@ const CHAINS = {
   reasoning: ['openai/o4-mini@text', 'local/qwen3@text'],
   tools: ['openai/gpt-4o-mini@tool', 'local/llama3.1@text'],
 };
-const SHOTS = process.env.DASHBOARD_SCREENSHOTS === '1' ? path.resolve(import.meta.dirname, '..', 'docs', 'img') : mkdtempSync(path.join(tmpdir(), 'dashboard-shots-'));
+const KEEP_SHOTS = process.env.DASHBOARD_SCREENSHOTS === '1';
 const hi = [{ role: 'user' as const, content: 'hello there' }];
 
 // CI installs the browser (.ci/setup-chromium.sh); elsewhere the suite says why it did not run.
@@ -31,6 +31,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('dashboard in a real b
   let context: BrowserContext;
   let page: Page;
   const problems: string[] = [];
+  let SHOTS = '';
 
   const watch = (p: Page) => {
     p.on('console', (m) => {
@@ -61,6 +62,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('dashboard in a real b
   };
 
   beforeAll(async () => {
+    SHOTS = KEEP_SHOTS ? path.resolve(import.meta.dirname, '..', 'docs', 'img') : mkdtempSync(path.join(tmpdir(), 'dashboard-shots-'));
     mkdirSync(SHOTS, { recursive: true });
     upstream = await startFakeOpenAI();
     const dir = mkdtempSync(path.join(tmpdir(), 'dashboard-test-'));
@@ -87,6 +89,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('dashboard in a real b
     await browser?.close();
     await gw?.close();
     await upstream?.close();
+    if (!KEEP_SHOTS && SHOTS) rmSync(SHOTS, { recursive: true, force: true });
   });
 
   afterEach(() => {

@@ -107,8 +107,9 @@ export function queryMetricsSeries(db: Db, q: SeriesQuery): MetricsSeries {
 }
 
 function splitKey(split: SeriesSplit, category: string | null, target: string | null): string {
-  if (split === 'category') return category ?? '(none)';
-  if (!target) return '(none)';
+  if (split === 'category') return category ?? 'unclassified';
+  // A request every target failed was served by none.
+  if (!target) return 'no target';
   return split === 'target' ? target : target.slice(0, target.indexOf('/'));
 }
 

@@ -46,9 +46,9 @@ export function seedRequestLog(dbFile: string, options: SeedOptions): { first: n
   const log = new RequestLog(db, { flushDelayMs: 60_000 });
   const records: RequestRecord[] = [];
   for (let i = 0; i < options.count; i++) {
-    // Denser towards now (u²), and busier in the working hours than at night.
+    // Denser towards now (u^1.5), and busier in the working hours than at night.
     let ts = 0;
-    do ts = Math.round(now - span * rnd() ** 2);
+    do ts = Math.round(now - span * rnd() ** 1.5);
     while (rnd() > 0.35 + 0.65 * Math.sin((Math.PI * ((ts / 3_600_000) % 24)) / 24));
     const category = pick(categories);
     const chain = options.chains[category];

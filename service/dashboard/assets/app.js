@@ -33,4 +33,7 @@ function App() {
     <main>${body}</main>`;
 }
 
-render(html`<${App} />`, document.getElementById('app'));
+const root = document.getElementById('app');
+// Preact adds to what the container holds: the server's "Loading…" goes first.
+root.textContent = '';
+render(html`<${App} />`, root);

@@ -28,7 +28,7 @@ export function Health() {
     <div class="toolbar"><h1>Health</h1><button type="button" onClick=${reload}>Refresh</button></div>
     ${notice && html`<p class=${notice.ok ? 'notice' : 'error'} role="status">${notice.text}</p>`}
     ${cooldowns.length > 0 && html`<div class="card"><h2>Cool-downs</h2><ul>${cooldowns.map((c) => html`<li><code>${c.target}</code> skipped until ${fmt.time(c.until)} (Retry-After)</li>`)}</ul></div>`}
-    ${providers.data.providers.map((p) => html`<article class="card provider" data-provider=${p.name}>
+    ${sorted(providers.data.providers).map((p) => html`<article class="card provider" data-provider=${p.name}>
       <header><h2>${p.name}</h2>
         <span class="muted small">${p.type}${p.base_url ? ` · ${p.base_url}` : ''}</span>
         <${ProviderStatus} provider=${p} />
@@ -63,4 +63,10 @@ function ProviderStatus({ provider: p }) {
   if (typeof live === 'string') return html`<span class=${`state ${live === 'up' ? 'state-closed' : 'state-open'}`}>${live}</span>`;
   const open = p.breakers.open + p.breakers.half_open;
   return html`<span class=${`state ${!p.configured ? 'state-open' : open ? 'state-half_open' : 'state-closed'}`}>${!p.configured ? 'no key' : open ? `${open} open` : 'ok'}</span>`;
+}
+
+/** Providers with an open breaker first, then those the chains use, then configured ones, then those without a key. */
+function sorted(providers) {
+  const rank = (p) => (p.breakers.open + p.breakers.half_open > 0 ? 0 : p.targets.length > 0 ? 1 : p.configured ? 2 : 3);
+  return [...providers].sort((a, b) => rank(a) - rank(b));
 }

@@ -59,7 +59,7 @@ function CategoryCard({ category, ctx }) {
 
   return html`<article class="card category" data-category=${category.name}>
     <header><h2>${category.name}</h2>${builtIn ? html`<span class="badge">built-in</span>` : html`<span class="badge custom">custom</span>`}</header>
-    ${category.description && html`<p class="muted small">${category.description}</p>`}
+    ${category.description && html`<p class="muted small description" title=${category.description}>${category.description}</p>`}
     ${keywords.length > 0 && html`<p class="small keywords" title=${keywords.join(', ')}>${keywords.length} keywords: ${keywords.slice(0, 8).join(', ')}${keywords.length > 8 ? ', …' : ''}</p>`}
     <ol class="chain">${chain.map((t, i) => html`<li>
       <code>${t}</code>
