@@ -5,6 +5,7 @@ import { Loading, api, fmt, html, useApi } from './lib.js';
 
 export function Health() {
   const providers = useApi('/providers');
+  const config = useApi('/config');
   const breakers = useApi('/circuit-breaker');
   const [notice, setNotice] = useState(null);
   const reload = () => {
@@ -22,11 +23,13 @@ export function Health() {
   if (!providers.data || !breakers.data) return html`<section><h1>Health</h1><${Loading} error=${providers.error ?? breakers.error} /></section>`;
   const events = breakers.data.events;
   const cooldowns = breakers.data.cooldowns ?? [];
+  const cooling = new Set(cooldowns.map((c) => c.target));
   const timeouts = Object.fromEntries(breakers.data.breakers.map((b) => [b.target, b.timeouts]));
 
   return html`<section>
     <div class="toolbar"><h1>Health</h1><button type="button" onClick=${reload}>Refresh</button></div>
     ${notice && html`<p class=${notice.ok ? 'notice' : 'error'} role="status">${notice.text}</p>`}
+    ${config.data && html`<p class="muted small">${breakerRule(config.data.breaker)}</p>`}
     ${cooldowns.length > 0 && html`<div class="card"><h2>Cool-downs</h2><ul>${cooldowns.map((c) => html`<li><code>${c.target}</code> skipped until ${fmt.time(c.until)} (Retry-After)</li>`)}</ul></div>`}
     ${sorted(providers.data.providers).map((p) => html`<article class="card provider" data-provider=${p.name}>
       <header><h2>${p.name}</h2>
@@ -39,28 +42,27 @@ export function Health() {
           const mine = events.filter((e) => e.target === t.target).slice(0, 3);
           const rate = t.fires ? t.failures / t.fires : null;
           return html`<tr data-target=${t.target}>
-            <td><code>${t.target}</code><div class="muted small">${t.categories.join(', ') || 'direct'}</div></td>
+            <td><code>${t.target}</code><div class="muted small">${t.categories.join(', ') || 'direct'}${t.listed === false ? html` · <span class="warn-text">the provider does not list this model</span>` : ''}</div></td>
             <td><span class=${`state state-${t.state}`}>${t.state.replace('_', '-')}</span></td>
             <td class="num">${fmt.pct(rate)}<div class="muted small">${t.failures} of ${t.fires}${timeouts[t.target] ? `, ${timeouts[t.target]} timed out` : ''}</div></td>
             <td class="num">${fmt.int(t.fires)}</td>
             <td class="num">${fmt.int(t.rejects)}</td>
             <td class="small">${mine.length ? mine.map((e) => html`<div>${e.state.replace('_', '-')} <span class="muted">${fmt.ago(e.ts)}</span></div>`) : html`<span class="muted">none</span>`}</td>
-            <td><button type="button" onClick=${() => reset(t.target)} aria-label=${`Reset ${t.target}`}>Reset</button></td>
+            <td>${(t.state !== 'closed' || t.fires > 0 || cooling.has(t.target)) && html`<button type="button" onClick=${() => reset(t.target)} aria-label=${`Reset ${t.target}`}>Reset</button>`}</td>
           </tr>`;
         })}</tbody></table></div>`}
     </article>`)}
   </section>`;
 }
 
-/** Live status when the gateway probes providers; otherwise whether a key is configured and the breakers' summary. */
+/** The background probe's verdict when the gateway probes providers; otherwise key and breakers. */
 function ProviderStatus({ provider: p }) {
-  const live = p.status ?? p.health;
-  if (live && typeof live === 'object') {
-    const up = live.status === 'up' || live.up === true;
-    return html`<span class=${`state ${up ? 'state-closed' : 'state-open'}`} title=${live.reason ?? ''}>${live.status ?? (up ? 'up' : 'down')}</span>
-      ${live.last_check && html`<span class="muted small">checked ${fmt.ago(Date.parse(live.last_check))}${live.latency_ms !== undefined ? `, ${fmt.ms(live.latency_ms)}` : ''}</span>`}`;
+  const h = p.health;
+  if (h && typeof h.status === 'string' && h.status !== 'not_configured') {
+    const cls = h.status === 'up' ? 'state-closed' : h.status === 'down' ? 'state-open' : 'state-half_open';
+    return html`<span class=${`state ${cls}`} title=${h.reason ?? ''}>${h.status}</span>
+      <span class="muted small">${h.reason ? `${h.reason} · ` : ''}${h.last_check ? `checked ${fmt.ago(Date.parse(h.last_check))}` : 'not checked yet'}${typeof h.latency_ms === 'number' ? ` in ${fmt.ms(h.latency_ms)}` : ''}${typeof h.models_seen === 'number' ? ` · ${h.models_seen} models listed` : ''}</span>`;
   }
-  if (typeof live === 'string') return html`<span class=${`state ${live === 'up' ? 'state-closed' : 'state-open'}`}>${live}</span>`;
   const open = p.breakers.open + p.breakers.half_open;
   return html`<span class=${`state ${!p.configured ? 'state-open' : open ? 'state-half_open' : 'state-closed'}`}>${!p.configured ? 'no key' : open ? `${open} open` : 'ok'}</span>`;
 }
@@ -69,4 +71,10 @@ function ProviderStatus({ provider: p }) {
 function sorted(providers) {
   const rank = (p) => (p.breakers.open + p.breakers.half_open > 0 ? 0 : p.targets.length > 0 ? 1 : p.configured ? 2 : 3);
   return [...providers].sort((a, b) => rank(a) - rank(b));
+}
+
+/** The breaker settings in words, so a failure rate can be read against them. */
+function breakerRule(b) {
+  const seconds = (ms) => `${Math.round(ms / 100) / 10} s`;
+  return `A breaker opens when more than ${b.errorThresholdPercentage} % of at least ${b.volumeThreshold} calls fail within ${seconds(b.rollingCountTimeout)}, then lets one probe through after ${seconds(b.resetTimeout)}.`;
 }
