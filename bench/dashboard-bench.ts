@@ -4,7 +4,7 @@
 // admin key, signs in as the browser does, and times every request each page makes (median and
 // worst of --runs), plus deep keyset paging. Target: every answer under 300 ms at 100k rows.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { seedRequestLog } from '../test/support/seed-request-log.ts';
 import { fakeKeys, fakeProviders, startGateway } from '../test/support/start-gateway.ts';
@@ -97,6 +97,7 @@ try {
   for (const [page, url, median, worst, bytes] of rows) {
     console.log(`${page.padEnd(10)} ${url.padEnd(70)} ${`${median.toFixed(1)}ms`.padStart(8)} ${`${worst.toFixed(1)}ms`.padStart(8)} ${String(bytes).padStart(9)}`);
   }
+  console.log(`\nload average during the run: ${loadavg().map((l) => l.toFixed(1)).join(' ')} (the machine has 2 cores; figures above 2 mean other work shared them)`);
   const over = rows.filter(([, , , worst]) => worst >= 300);
   console.log(over.length === 0 ? `\nevery answer under 300 ms at ${ROWS.toLocaleString('en-US')} rows` : `\n${over.length} answer(s) at or over 300 ms`);
 } finally {

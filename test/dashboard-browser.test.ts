@@ -47,17 +47,16 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('dashboard in a real b
     await page.goto(`${gw.url}/dashboard#/${hash}`);
   };
   const shoot = async (name: string) => {
-    await page.evaluate(() => document.fonts.ready);
+    await page.evaluate(() => document.fonts.ready.then(() => scrollTo(0, 0)));
     await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
   };
-  /** Light and dark at 1280 px. */
+  /** Light at 1280 px as the page stands (a change's notice still showing), then dark after a reload. */
   const shootBoth = async (name: string, ready: () => Promise<unknown>) => {
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      await page.reload();
-      await ready();
-      await shoot(`dashboard-${name}-${scheme}`);
-    }
+    await shoot(`dashboard-${name}-light`);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.reload();
+    await ready();
+    await shoot(`dashboard-${name}-dark`);
     await page.emulateMedia({ colorScheme: 'light' });
   };
 
@@ -193,6 +192,22 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('dashboard in a real b
 
     const after = await client.chat.completions.create({ model: 'router/reasoning', messages: hi }).withResponse();
     expect(after.response.headers.get('x-router-model')).toBe('local/qwen3@text');
+
+    // A target added at the end of a chain, then removed again.
+    const tools = page.locator('[data-category=tools]');
+    await tools.locator('input[list=known-targets]').fill('edge/mistral-small@text');
+    await tools.locator('button:text("Add")').click();
+    await tools.locator('button:text("Save chain")').click();
+    await page.waitForSelector('[role=status]:text("tools: chain openai/gpt-4o-mini@tool → local/llama3.1@text is now openai/gpt-4o-mini@tool → local/llama3.1@text → edge/mistral-small@text")');
+    await tools.locator('button[aria-label="Remove edge/mistral-small@text"]').click();
+    await tools.locator('button:text("Save chain")').click();
+    await page.waitForSelector('[role=status]:text("is now openai/gpt-4o-mini@tool → local/llama3.1@text")');
+
+    // The classifier's settings.
+    await page.fill('form[aria-label="Classifier settings"] label:has-text("Hybrid threshold") input', '0.7');
+    await page.click('button:text("Save classifier settings")');
+    await page.waitForSelector('[role=status]:text("classifier: hybridThreshold 0.5 → 0.7")');
+    expect((await (await fetch(`${gw.url}/config/classifier`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).json()).hybridThreshold).toBe(0.7);
 
     // A custom category added and deleted from the page.
     await page.fill('form[aria-label="New category"] label:has-text("Name") input', 'translation');
