@@ -1,7 +1,7 @@
 // GET /metrics/series: the dashboard overview's time series (requests, success rate, cost,
 // p50/p95 latency per bucket, split by category, target or provider; classifier methods' shares).
 import { Hono } from 'hono';
-import { MAX_BUCKETS, type MetricsSeries, type SeriesQuery, type SeriesSplit } from '../store/metrics-series.ts';
+import { MAX_BUCKETS, bucketProblem, type MetricsSeries, type SeriesQuery, type SeriesSplit } from '../store/metrics-series.ts';
 import { parseWindow } from './metrics-routes.ts';
 import { invalidRequest } from './openai-error.ts';
 
@@ -22,9 +22,11 @@ export function seriesRoute(deps: { series: (query: SeriesQuery) => MetricsSerie
     if (!windowMs || windowMs > 366 * 86_400_000) throw invalidRequest('window is a duration like 1h, 24h, 7d or 30d (at most 366d)', 'window', 'invalid_value');
     const bucketText = c.req.query('bucket');
     const bucketMs = bucketText === undefined ? DEFAULT_BUCKETS.find(([w]) => windowMs <= w)![1] : parseWindow(bucketText);
-    if (!bucketMs || bucketMs < 1000 || windowMs / bucketMs > MAX_BUCKETS) {
-      throw invalidRequest(`bucket is a duration of at least 1s giving at most ${MAX_BUCKETS} buckets over the window`, 'bucket', 'invalid_value');
+    if (!bucketMs || windowMs / bucketMs > MAX_BUCKETS) {
+      throw invalidRequest(`bucket is a duration of whole minutes giving at most ${MAX_BUCKETS} buckets over the window`, 'bucket', 'invalid_value');
     }
+    const problem = bucketProblem(windowMs, bucketMs);
+    if (problem) throw invalidRequest(problem, 'bucket', 'invalid_value');
     const split = (c.req.query('split') ?? 'category') as SeriesSplit;
     if (!SPLITS.has(split)) throw invalidRequest('split is category, target or provider', 'split', 'invalid_value');
     return c.json(deps.series({ windowMs, bucketMs, split }));

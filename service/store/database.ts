@@ -67,6 +67,8 @@ const MIGRATIONS: string[] = [
      items TEXT NOT NULL
    );
    CREATE INDEX IF NOT EXISTS stored_responses_expiry ON stored_responses (expires_at);`,
+  // The dashboard's share of each classifier method: counted over index ranges (metrics-series.ts).
+  `CREATE INDEX requests_method_ts ON requests(classifier_method, ts);`,
 ];
 
 /**

@@ -1,7 +1,10 @@
 // Time series for the dashboard's overview: requests, success rate, cost and p50/p95 latency per
-// bucket, split by category, target or provider, plus the share of each classifier method. One
-// pass over the window's rows (read as arrays, not objects); percentiles are exact.
+// bucket, split by category, target or provider, plus the share of each classifier method. Read from
+// the request log's roll-ups (request-rollup.ts), so the cost follows the number of buckets and
+// targets, not the number of requests; percentiles come from the roll-ups' latency histograms.
 import type { Db } from './database.ts';
+import { MINUTE_ROLLUP_KEEP_MS } from './log-retention.ts';
+import { BIN_COLUMNS, HOUR_MS, MINUTE_MS, percentile } from './request-rollup.ts';
 
 export type SeriesSplit = 'category' | 'target' | 'provider';
 
@@ -10,14 +13,6 @@ export interface SeriesQuery {
   bucketMs: number;
   split: SeriesSplit;
   now?: number;
-}
-
-interface Stats {
-  requests: number;
-  ok: number;
-  cost_usd: number;
-  p50_ms: number | null;
-  p95_ms: number | null;
 }
 
 export interface MetricsSeries {
@@ -40,6 +35,36 @@ export interface MetricsSeries {
 /** The most buckets one answer holds; a finer bucket over a long window is refused by the route. */
 export const MAX_BUCKETS = 1000;
 
+/** Why a bucket size cannot be served from the roll-ups, or null when it can. */
+export function bucketProblem(windowMs: number, bucketMs: number): string | null {
+  if (bucketMs % MINUTE_MS !== 0) return 'bucket is a whole number of minutes';
+  if (bucketMs % HOUR_MS !== 0 && windowMs > MINUTE_ROLLUP_KEEP_MS) return `a window over ${MINUTE_ROLLUP_KEEP_MS / HOUR_MS} h needs a bucket of whole hours (per-minute roll-ups are kept ${MINUTE_ROLLUP_KEEP_MS / HOUR_MS} h)`;
+  if (Math.ceil(windowMs / bucketMs) > MAX_BUCKETS) return `at most ${MAX_BUCKETS} buckets`;
+  return null;
+}
+
+interface Acc {
+  n: number;
+  ok: number;
+  cost: number;
+  min: number | null;
+  max: number | null;
+  bins: number[];
+}
+
+const emptyAcc = (): Acc => ({ n: 0, ok: 0, cost: 0, min: null, max: null, bins: BIN_COLUMNS.map(() => 0) });
+
+function add(into: Acc, n: number, ok: number, cost: number, min: number | null, max: number | null, bins: number[]): void {
+  into.n += n;
+  into.ok += ok;
+  into.cost += cost;
+  if (min !== null) into.min = into.min === null ? min : Math.min(into.min, min);
+  if (max !== null) into.max = into.max === null ? max : Math.max(into.max, max);
+  for (let i = 0; i < bins.length; i++) into.bins[i] += bins[i];
+}
+
+const p = (a: Acc, q: number) => percentile(a.bins, a.min, a.max, q);
+
 export function queryMetricsSeries(db: Db, q: SeriesQuery): MetricsSeries {
   const now = q.now ?? Date.now();
   // Buckets are aligned to the bucket size, so consecutive calls agree on their edges.
@@ -47,42 +72,29 @@ export function queryMetricsSeries(db: Db, q: SeriesQuery): MetricsSeries {
   const count = Math.min(MAX_BUCKETS, Math.ceil(q.windowMs / q.bucketMs));
   const from = to - count * q.bucketMs;
   const buckets = Array.from({ length: count }, (_, i) => from + i * q.bucketMs);
+  const span = q.bucketMs % HOUR_MS === 0 ? HOUR_MS : MINUTE_MS;
 
-  const perBucket = buckets.map(() => ({ requests: 0, ok: 0, cost: 0, ms: [] as number[] }));
-  const perKey = new Map<string, { requests: number[]; cost_usd: number[]; total: number; ok: number; cost: number; ms: number[] }>();
-  const methods: Record<string, number> = {};
-
+  const perBucket = buckets.map(emptyAcc);
+  const perKey = new Map<string, { acc: Acc; requests: number[]; cost: number[] }>();
+  const all = emptyAcc();
   const rows = db
-    .prepare(`SELECT ts, category, target, outcome = 'ok', total_ms, cost_usd, classifier_method FROM requests WHERE ts >= ? AND ts < ?`)
+    .prepare(`SELECT bucket, category, target, n, ok, cost_usd, ms_min, ms_max, ${BIN_COLUMNS.join(', ')} FROM request_rollup WHERE span = ? AND bucket >= ? AND bucket < ?`)
     .raw()
-    .iterate(from, to) as IterableIterator<[number, string | null, string | null, number, number, number | null, string | null]>;
-  for (const [ts, category, target, ok, ms, cost, method] of rows) {
-    const i = Math.floor((ts - from) / q.bucketMs);
-    const b = perBucket[i];
-    b.requests++;
-    b.ok += ok;
-    b.cost += cost ?? 0;
-    b.ms.push(ms);
+    .all(span, from, to) as Array<[number, string, string, number, number, number, number | null, number | null, ...number[]]>;
+  for (const row of rows) {
+    const [bucket, category, target, n, ok, cost, min, max] = row;
+    const bins = row.slice(8) as number[];
+    const i = Math.floor((bucket - from) / q.bucketMs);
+    add(perBucket[i], n, ok, cost, min, max, bins);
+    add(all, n, ok, cost, min, max, bins);
     const key = splitKey(q.split, category, target);
     let k = perKey.get(key);
-    if (!k) perKey.set(key, (k = { requests: buckets.map(() => 0), cost_usd: buckets.map(() => 0), total: 0, ok: 0, cost: 0, ms: [] }));
-    k.requests[i]++;
-    k.cost_usd[i] += cost ?? 0;
-    k.total++;
-    k.ok += ok;
-    k.cost += cost ?? 0;
-    k.ms.push(ms);
-    const m = method ?? 'none';
-    methods[m] = (methods[m] ?? 0) + 1;
+    if (!k) perKey.set(key, (k = { acc: emptyAcc(), requests: buckets.map(() => 0), cost: buckets.map(() => 0) }));
+    add(k.acc, n, ok, cost, min, max, bins);
+    k.requests[i] += n;
+    k.cost[i] += cost;
   }
 
-  const all: number[] = [];
-  const stats = perBucket.map((b): Stats => {
-    for (const v of b.ms) all.push(v);
-    return { requests: b.requests, ok: b.ok, cost_usd: b.cost, ...percentiles(b.ms) };
-  });
-  const total = stats.reduce((s, b) => s + b.requests, 0);
-  const okTotal = stats.reduce((s, b) => s + b.ok, 0);
   return {
     window_ms: q.windowMs,
     bucket_ms: q.bucketMs,
@@ -90,34 +102,51 @@ export function queryMetricsSeries(db: Db, q: SeriesQuery): MetricsSeries {
     to,
     buckets,
     totals: {
-      requests: stats.map((s) => s.requests),
-      success_rate: stats.map((s) => (s.requests ? round(s.ok / s.requests, 4) : null)),
-      cost_usd: stats.map((s) => round(s.cost_usd, 6)),
-      p50_ms: stats.map((s) => s.p50_ms),
-      p95_ms: stats.map((s) => s.p95_ms),
+      requests: perBucket.map((b) => b.n),
+      success_rate: perBucket.map((b) => (b.n ? round(b.ok / b.n, 4) : null)),
+      cost_usd: perBucket.map((b) => round(b.cost, 6)),
+      p50_ms: perBucket.map((b) => p(b, 0.5)),
+      p95_ms: perBucket.map((b) => p(b, 0.95)),
     },
     split: q.split,
-    series: Object.fromEntries([...perKey].map(([key, k]) => [key, { requests: k.requests, cost_usd: k.cost_usd.map((c) => round(c, 6)) }])),
+    series: Object.fromEntries([...perKey].map(([key, k]) => [key, { requests: k.requests, cost_usd: k.cost.map((c) => round(c, 6)) }])),
     breakdown: [...perKey]
-      .map(([key, k]) => ({ key, requests: k.total, success_rate: round(k.ok / k.total, 4), cost_usd: round(k.cost, 6), ...percentiles(k.ms) }))
+      .map(([key, k]) => ({ key, requests: k.acc.n, success_rate: round(k.acc.ok / k.acc.n, 4), cost_usd: round(k.acc.cost, 6), p50_ms: p(k.acc, 0.5), p95_ms: p(k.acc, 0.95) }))
       .sort((a, b) => b.requests - a.requests),
-    summary: { requests: total, success_rate: total ? round(okTotal / total, 4) : null, cost_usd: round(stats.reduce((s, b) => s + b.cost_usd, 0), 6), ...percentiles(all) },
-    classifier_methods: methods,
+    summary: { requests: all.n, success_rate: all.n ? round(all.ok / all.n, 4) : null, cost_usd: round(all.cost, 6), p50_ms: p(all, 0.5), p95_ms: p(all, 0.95) },
+    classifier_methods: classifierMethods(db, from, to),
   };
 }
 
-function splitKey(split: SeriesSplit, category: string | null, target: string | null): string {
-  if (split === 'category') return category ?? 'unclassified';
+/**
+ * Requests per classifier method: the methods found by seeking the (classifier_method, ts) index
+ * from one to the next, then one count per method over its range of that index, so a month of
+ * requests is counted without reading a row.
+ */
+function classifierMethods(db: Db, from: number, to: number): Record<string, number> {
+  const methods = db
+    .prepare(
+      `WITH RECURSIVE m(v) AS (SELECT MIN(classifier_method) FROM requests
+         UNION ALL SELECT (SELECT MIN(classifier_method) FROM requests WHERE classifier_method > m.v) FROM m WHERE m.v IS NOT NULL)
+       SELECT v FROM m WHERE v IS NOT NULL LIMIT 100`,
+    )
+    .pluck()
+    .all() as string[];
+  const count = db.prepare(`SELECT COUNT(*) FROM requests WHERE classifier_method IS ? AND ts >= ? AND ts < ?`).pluck();
+  const out: Record<string, number> = {};
+  for (const method of [...methods, null]) {
+    const n = count.get(method, from, to) as number;
+    if (n > 0) out[method ?? 'none'] = n;
+  }
+  return out;
+}
+
+function splitKey(split: SeriesSplit, category: string, target: string): string {
+  // The roll-ups keep a missing category or target as ''.
+  if (split === 'category') return category || 'unclassified';
   // A request every target failed was served by none.
   if (!target) return 'no target';
   return split === 'target' ? target : target.slice(0, target.indexOf('/'));
-}
-
-function percentiles(ms: number[]): { p50_ms: number | null; p95_ms: number | null } {
-  if (ms.length === 0) return { p50_ms: null, p95_ms: null };
-  const sorted = Float64Array.from(ms).sort();
-  const at = (q: number) => round(sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]);
-  return { p50_ms: at(0.5), p95_ms: at(0.95) };
 }
 
 function round(value: number, digits = 2): number {
