@@ -61,7 +61,7 @@ try {
     routing: ['/config', '/config/audit?limit=12'],
     health: ['/providers', '/circuit-breaker'],
     requests: [
-      `/requests?limit=50&from=${from24h}`,
+      `/requests?limit=50&since=${from24h}`,
       '/requests?limit=50',
       '/requests?limit=50&category=code',
       '/requests?limit=50&outcome=error',

@@ -158,6 +158,13 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('dashboard in a real b
     expect(await page.locator('.reasons li').count()).toBeGreaterThan(0);
     expect(await page.locator('table.attempts tbody tr').count()).toBeGreaterThan(0);
     await shootBoth('request-detail', () => page.waitForSelector('table.attempts'));
+
+    // The id filter opens that request, however far back it is.
+    const id = await page.locator('code.request-id').textContent();
+    await open('requests');
+    await page.fill('input[name=id]', id!);
+    await page.click('button:text("Filter")');
+    await page.waitForFunction((want) => document.querySelector('code.request-id')?.textContent === want, id);
   }, 60_000);
 
   it('health: an open breaker is shown with its failures and transitions, and Reset closes it', async () => {

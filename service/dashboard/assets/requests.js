@@ -47,23 +47,29 @@ export function Requests({ params, go }) {
 
 function Filters({ params, go }) {
   const config = useApi('/config');
+  // Controlled fields: a re-render (the categories arriving) must not wipe what the operator typed.
+  const initial = () => Object.fromEntries(FILTERS.map((f) => [f, params.get(f) ?? (f === 'range' ? '24h' : '')]));
+  const [form, setForm] = useState(initial);
+  useEffect(() => setForm(initial()), [params.toString()]);
+  const field = (name) => ({ name, value: form[name], onInput: (e) => setForm((f) => ({ ...f, [name]: e.target.value })) });
   const submit = (e) => {
     e.preventDefault();
     const next = new URLSearchParams();
-    for (const [k, v] of new FormData(e.target)) if (String(v).trim()) next.set(k, String(v).trim());
+    for (const [k, v] of Object.entries(form)) if (String(v).trim()) next.set(k, String(v).trim());
+    // An id names one request: its detail answers from the primary key, whatever its age.
+    if (next.get('id')) return go(`requests/${encodeURIComponent(next.get('id'))}`);
     go(`requests?${next}`);
   };
-  const value = (name) => params.get(name) ?? '';
   const categories = config.data?.categories.map((c) => c.name) ?? [];
-  return html`<form class="card filters" onSubmit=${submit} aria-label="Filters" key=${params.toString()}>
-    <label>Time <select name="range" value=${value('range') || '24h'}>${[...Object.keys(RANGES), 'all'].map((r) => html`<option value=${r}>${r === 'all' ? 'all time' : `last ${r}`}</option>`)}</select></label>
-    <label>Category <select name="category" value=${value('category')}><option value="">any</option>${[...categories, 'direct'].map((c) => html`<option>${c}</option>`)}</select></label>
-    <label>Target <input name="target" list="filter-targets" placeholder="provider/model" value=${value('target')} /></label>
+  return html`<form class="card filters" onSubmit=${submit} aria-label="Filters">
+    <label>Time <select ...${field('range')} onChange=${field('range').onInput}>${[...Object.keys(RANGES), 'all'].map((r) => html`<option value=${r}>${r === 'all' ? 'all time' : `last ${r}`}</option>`)}</select></label>
+    <label>Category <select ...${field('category')} onChange=${field('category').onInput}><option value="">any</option>${[...categories, 'direct'].map((c) => html`<option>${c}</option>`)}</select></label>
+    <label>Target <input list="filter-targets" placeholder="provider/model" ...${field('target')} /></label>
     <datalist id="filter-targets">${[...new Set(config.data?.categories.flatMap((c) => c.chain) ?? [])].map((t) => html`<option value=${t} />`)}</datalist>
-    <label>Status <input name="status" inputmode="numeric" placeholder="503" size="4" value=${value('status')} /></label>
-    <label>Outcome <select name="outcome" value=${value('outcome')}><option value="">any</option>${['ok', 'error', 'client_closed', 'partial'].map((o) => html`<option>${o}</option>`)}</select></label>
-    <label>User agent <input name="user_agent" placeholder="contains…" value=${value('user_agent')} /></label>
-    <label>Request id <input name="id" placeholder="exact id" value=${value('id')} /></label>
+    <label>Status <input inputmode="numeric" placeholder="503" size="4" ...${field('status')} /></label>
+    <label>Outcome <select ...${field('outcome')} onChange=${field('outcome').onInput}><option value="">any</option>${['ok', 'error', 'client_closed', 'partial'].map((o) => html`<option>${o}</option>`)}</select></label>
+    <label>User agent <input placeholder="contains…" ...${field('user_agent')} /></label>
+    <label>Request id <input placeholder="exact id" ...${field('id')} /></label>
     <div class="row"><button type="submit" class="primary">Filter</button><button type="button" onClick=${() => go('requests')}>Clear</button></div>
   </form>`;
 }
