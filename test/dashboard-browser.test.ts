@@ -117,15 +117,18 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('dashboard in a real b
 
   it('overview: requests, success rate, cost and latency over time from the seeded log, split and by classifier method', async () => {
     await open('overview?window=30d');
+    // The 30-day answer itself, not the 24-hour one the page showed after signing in.
+    await page.waitForSelector(`.kpis[data-window-ms="${30 * 86_400_000}"]`);
     await page.waitForSelector('.chart canvas');
     const requests = Number((await page.locator('.kpi', { hasText: 'Requests' }).locator('.kpi-value').textContent())!.replace(/,/g, ''));
     expect(requests).toBeGreaterThan(SEEDED * 0.9);
     expect(await page.locator('.chart canvas').count()).toBe(4);
     await expect(page.locator('.shares li', { hasText: 'keyword' }).count()).resolves.toBe(1);
     await page.selectOption('select', 'target');
+    await page.waitForSelector('.kpis[data-split="target"]');
     await page.waitForSelector('td:text("local/qwen3@text")');
     await page.click('button:text("24h")');
-    await page.waitForFunction(() => location.hash.includes('window=24h'));
+    await page.waitForSelector(`.kpis[data-window-ms="${86_400_000}"]`);
     await page.waitForSelector('.chart canvas');
     await shootBoth('overview', () => page.waitForSelector('.chart canvas'));
   }, 60_000);
@@ -138,7 +141,11 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('dashboard in a real b
     await page.selectOption('select[name=outcome]', 'ok');
     await page.click('button:text("Filter")');
     await page.waitForFunction(() => location.hash.includes('category=code'));
-    await page.waitForFunction(() => [...document.querySelectorAll('table.requests tbody tr')].length === 50 && !document.querySelector('.stale'));
+    // The filtered answer, not the unfiltered page still on screen while it loads.
+    await page.waitForFunction(() => {
+      const rows = [...document.querySelectorAll('table.requests tbody tr')];
+      return rows.length === 50 && !document.querySelector('.stale') && rows.every((r) => r.children[1].textContent!.startsWith('code'));
+    });
     const categories = await page.locator('table.requests tbody tr td:nth-child(2)').allTextContents();
     expect(categories.every((c) => c.startsWith('code'))).toBe(true);
     const outcomes = await page.locator('table.requests tbody tr td:nth-child(4)').allTextContents();

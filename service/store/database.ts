@@ -68,7 +68,7 @@ const MIGRATIONS: string[] = [
    );
    CREATE INDEX IF NOT EXISTS stored_responses_expiry ON stored_responses (expires_at);`,
   // The dashboard's share of each classifier method: counted over index ranges (metrics-series.ts).
-  `CREATE INDEX requests_method_ts ON requests(classifier_method, ts);`,
+  `CREATE INDEX IF NOT EXISTS requests_method_ts ON requests(classifier_method, ts);`,
 ];
 
 /**

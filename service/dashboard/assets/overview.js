@@ -33,7 +33,7 @@ export function Overview({ params, go }) {
       </select></label>
     </div>
     ${!data ? html`<${Loading} error=${error} />` : html`
-      <div class="kpis">
+      <div class="kpis" data-window-ms=${data.window_ms} data-split=${data.split}>
         <${Kpi} label="Requests" value=${fmt.int(data.summary.requests)} />
         <${Kpi} label="Success rate" value=${fmt.pct(data.summary.success_rate)} />
         <${Kpi} label="Cost" value=${fmt.usd(data.summary.cost_usd)} />
