@@ -197,7 +197,16 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('dashboard in a real b
     const before = await client.chat.completions.create({ model: 'router/reasoning', messages: hi }).withResponse();
     expect(before.response.headers.get('x-router-model')).toBe('openai/o4-mini@text');
 
+    // A deployment group (defined over REST) is listed with its deployments.
+    const group = await fetch(`${gw.url}/config/group`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'fast', strategy: 'round-robin', deployments: [{ target: 'openai/gpt-4o-mini@text' }, { target: 'local/llama3.1@text' }] }),
+    });
+    expect(group.status).toBe(201);
+
     await open('routing');
+    await expect(page.locator('tr[data-group=fast]').textContent()).resolves.toContain('round-robin');
     const card = page.locator('[data-category=reasoning]');
     await card.locator('button[aria-label="Move local/qwen3@text up"]').click();
     await card.locator('button:text("Save chain")').click();

@@ -16,7 +16,8 @@ export function Routing() {
   const failed = (error) => setNotice({ ok: false, text: error.message });
   if (!config.data) return html`<section><h1>Routing</h1><${Loading} error=${config.error} /></section>`;
   const { categories, classifier, providers } = config.data;
-  const known = [...new Set(categories.flatMap((c) => c.chain))].sort();
+  const groups = config.data.groups ?? [];
+  const known = [...new Set([...categories.flatMap((c) => c.chain), ...groups.map((g) => `group:${g.name}`)])].sort();
   const ctx = { changed, failed, known };
 
   return html`<section>
@@ -24,6 +25,7 @@ export function Routing() {
     ${notice && html`<p class=${notice.ok ? 'notice' : 'error'} role="status">${notice.text}</p>`}
     <datalist id="known-targets">${known.map((t) => html`<option value=${t} />`)}${providers.map((p) => html`<option value=${`${p.name}/`} />`)}</datalist>
     <div class="categories">${categories.map((c) => html`<${CategoryCard} key=${c.name} category=${c} ctx=${ctx} />`)}</div>
+    ${groups.length > 0 && html`<${Groups} groups=${groups} categories=${categories} />`}
     <div class="two-col">
       <${NewCategory} ctx=${ctx} />
       ${classifier && html`<${ClassifierSettings} settings=${classifier} ctx=${ctx} />`}
@@ -80,6 +82,20 @@ function CategoryCard({ category, ctx }) {
         : html`<button type="button" class="danger-outline" onClick=${() => setConfirming(true)}>Delete</button>`)}
     </div>
   </article>`;
+}
+
+/** Deployment groups a chain can name as `group:<name>` (changed over /config/group). */
+function Groups({ groups, categories }) {
+  return html`<div class="card" aria-label="Deployment groups">
+    <h2>Deployment groups</h2>
+    <div class="table-wrap"><table>
+      <thead><tr><th>group</th><th>strategy</th><th>deployments</th><th>named by</th><th>defined in</th></tr></thead>
+      <tbody>${groups.map((g) => html`<tr data-group=${g.name}>
+        <td><code>group:${g.name}</code></td><td>${g.strategy}</td>
+        <td>${g.deployments.map((d) => html`<div><code>${d.target}</code>${d.name ? html` <span class="muted small">${d.name}</span>` : ''}${d.weight !== undefined ? html` <span class="muted small">weight ${d.weight}</span>` : ''}</div>`)}</td>
+        <td>${categories.filter((c) => c.chain.includes(`group:${g.name}`)).map((c) => c.name).join(', ') || html`<span class="muted">no chain</span>`}</td>
+        <td class="muted small">${g.source}</td></tr>`)}</tbody></table></div>
+  </div>`;
 }
 
 function NewCategory({ ctx }) {
