@@ -80,7 +80,12 @@ describe('./run start', () => {
 function descendants(pid: number): number[] {
   const children = new Map<number, number[]>();
   for (const entry of readdirProc()) {
-    const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // it exited between the listing and the read
+    }
     const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
     children.set(ppid, [...(children.get(ppid) ?? []), entry]);
   }
