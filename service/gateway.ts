@@ -32,6 +32,8 @@ import { GroupCatalog } from './plan/group-catalog.ts';
 import type { Random } from './walk/groups/seeded-random.ts';
 import { ResponseStore } from './store/response-store.ts';
 import { queryMetricsSeries } from './store/metrics-series.ts';
+import { CachedAnswers } from './cache/cached-answers.ts';
+import { ResponseCacheStore, queryCacheMetrics } from './store/response-cache-store.ts';
 
 export interface Gateway {
   app: Hono;
@@ -41,6 +43,7 @@ export interface Gateway {
   breakers: BreakerRegistry;
   health: ProviderHealth;
   log: RequestLog;
+  cache: CachedAnswers;
   /** Flushes the request log, stops the WAL checkpointer and closes SQLite. */
   close(): Promise<void>;
 }
@@ -51,6 +54,8 @@ export interface GatewayOverrides {
   healthProbes?: ConstructorParameters<typeof ProviderHealth>[1]['list'];
   /** The deployment groups' random source (a seeded one in tests); Math.random otherwise. */
   groupRandom?: Random;
+  /** The response cache's clock (ms since the epoch), for tests of expiry. */
+  cacheClock?: () => number;
 }
 
 /** Stored settings (changed over /config) win over the environment's; unusable ones are reported and skipped. */
@@ -126,16 +131,19 @@ export function buildGateway(config: GatewayConfig, overrides: GatewayOverrides 
     return walker.complete([parsed], request, signal).then((r) => r.value);
   });
   const router = new ChatRouter({ categories, classifier, providers, walker, prices, log, aliases, groups });
+  const cacheStore = new ResponseCacheStore(db, config.cache.maxBytes);
+  const cache = new CachedAnswers({ inner: router, store: cacheStore, settings: config.cache, categories, now: overrides.cacheClock });
   const prometheus = new PrometheusMetrics({
     breakers: () => breakers.snapshot(),
     chainTargets: () => [...categories.list().flatMap((c) => c.chain), ...groups.deploymentIds()],
     deployments: () => groups.snapshot().flatMap((g) => g.deployments),
     providerHealth: () => health.snapshot(),
+    cache: () => ({ counters: cache.counters, bytes: cacheStore.bytes }),
   });
   log.onRecord((record) => prometheus.record(record));
   registerRequestLogMetrics(prometheus.registry, requestLogStatus);
 
-  const pipeline = new ChatPipeline({ router, providers: () => providers.configs(), requestTimeoutMs: config.requestTimeoutMs });
+  const pipeline = new ChatPipeline({ router, answers: cache, providers: () => providers.configs(), requestTimeoutMs: config.requestTimeoutMs });
   const app = createApp({
     config,
     router,
@@ -163,9 +171,11 @@ export function buildGateway(config: GatewayConfig, overrides: GatewayOverrides 
     },
     metrics: (windowMs) => {
       log.flush();
-      return queryMetrics(db, windowMs);
+      const stored = cacheStore.stats();
+      return { ...queryMetrics(db, windowMs), cache: { ...queryCacheMetrics(db, windowMs), stored_bytes: stored.bytes, entries: stored.entries, served_bytes_since_start: cache.counters.served_bytes } };
     },
     series: (query) => (log.flush(), queryMetricsSeries(db, query)),
+    cache,
   });
 
   health.start();
@@ -177,12 +187,18 @@ export function buildGateway(config: GatewayConfig, overrides: GatewayOverrides 
     breakers,
     health,
     log,
+    cache,
     async close() {
       if (closed) return;
       closed = true;
       retention.stop();
       health.stop();
       log.close();
+      try {
+        cacheStore.flush();
+      } catch (error) {
+        console.warn(`[router] response cache: recent hits were not written (${(error as Error).message})`);
+      }
       breakers.shutdown();
       // The worker's connection closes first, so the main one is the last and checkpoints the WAL away.
       await checkpointer?.close();

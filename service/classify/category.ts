@@ -15,6 +15,8 @@ export interface CategoryDefinition {
   /** Plain strings count with weight 1. */
   keywords: Array<string | KeywordRule>;
   chain: string[];
+  /** The response cache for this category (see docs/CACHE.md): on with this TTL, or off with ttlSeconds 0. */
+  cache?: { ttlSeconds: number; toolLoops?: boolean };
 }
 
 export const BUILT_IN_CATEGORIES = ['tools', 'code', 'reasoning', 'conversation'] as const;

@@ -58,6 +58,8 @@ export function applyDeclaredConfig(deps: ApplyDeps): AppliedConfig {
     for (const [name, category] of Object.entries(declared.categories)) {
       const stored = deps.categories.get(name);
       const next: CategoryDefinition = { name, description: category.description ?? stored?.description ?? '', keywords: category.keywords ?? stored?.keywords ?? [], chain: category.chain };
+      const cache = category.cache ?? stored?.cache;
+      if (cache) next.cache = cache;
       if (stored && JSON.stringify(stored) === JSON.stringify(next)) {
         deps.categories.declared(name);
         applied.categories.unchanged.push(name);

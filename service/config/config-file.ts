@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { MAX_TIMER_MS, ConfigError, baseUrlProblem, headerProblem } from './config-values.ts';
-import { categoryName, chain, keyword } from '../http/category-schema.ts';
+import { categoryCacheSchema, categoryName, chain, keyword } from '../http/category-schema.ts';
 import { classifierPatchSchema } from '../http/classifier-routes.ts';
 import { aliasName } from '../plan/model-aliases.ts';
 import { CLI_PRESET_NAMES } from '../providers/cli/cli-preset-names.ts';
@@ -81,6 +81,8 @@ const declaredCategorySchema = z
     description: z.string().max(2000).optional(),
     keywords: z.array(keyword).max(2000).optional(),
     chain,
+    /** The response cache for this category (docs/CACHE.md); left out, a stored setting is kept. */
+    cache: categoryCacheSchema.optional(),
   })
   .strict();
 

@@ -118,6 +118,8 @@ export interface GatewayConfig {
   keyFromEnv?: (name: string) => string | undefined;
   /** The Responses and Anthropic Messages routes (ROUTER_CONFIG "dialects"). */
   dialects: DialectSettings;
+  /** The response cache (ROUTER_CACHE…); categories can turn it on for themselves. See docs/CACHE.md. */
+  cache: { enabled: boolean; ttlMs: number; maxBytes: number; keyStrategy: 'sha256' | 'cid'; coalesceWaitMs: number };
   /** Reads the same environment and ROUTER_CONFIG again (POST /config/reload); throws ConfigError like the first read. */
   reread: () => GatewayConfig;
 }
@@ -183,6 +185,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       requestClassCategories: Object.fromEntries(Object.entries(file.dialects?.claudeCodeRequestClasses ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string')),
       responsesStoreTtlMs: (file.dialects?.responsesStoreTtlS ?? 24 * 3600) * 1000,
     },
+    cache: cacheFrom(env),
     reread: () => loadConfig(env),
   };
 }
@@ -192,6 +195,20 @@ function booleanFrom(value: string | undefined, fallback: boolean, name: string)
   if (/^(1|true|on|yes)$/i.test(value)) return true;
   if (/^(0|false|off|no)$/i.test(value)) return false;
   throw new ConfigError(`${name} must be true or false, got "${value}"`);
+}
+
+function cacheFrom(env: Env): GatewayConfig['cache'] {
+  const switchValue = (env.ROUTER_CACHE || 'off').toLowerCase();
+  if (!['on', 'off', 'true', 'false', '1', '0'].includes(switchValue)) throw new ConfigError(`ROUTER_CACHE must be on or off, got "${env.ROUTER_CACHE}"`);
+  const keyStrategy = env.ROUTER_CACHE_KEY || 'sha256';
+  if (keyStrategy !== 'sha256' && keyStrategy !== 'cid') throw new ConfigError(`ROUTER_CACHE_KEY must be sha256 or cid, got "${keyStrategy}"`);
+  return {
+    enabled: switchValue === 'on' || switchValue === 'true' || switchValue === '1',
+    ttlMs: Math.round(numberFrom(env.ROUTER_CACHE_TTL_S, 3600, 'ROUTER_CACHE_TTL_S', 1, 365 * 86_400) * 1000),
+    maxBytes: Math.round(numberFrom(env.ROUTER_CACHE_MAX_MB, 256, 'ROUTER_CACHE_MAX_MB', 0.001, 1024 * 1024) * 1024 * 1024),
+    keyStrategy,
+    coalesceWaitMs: durationMsFrom(env.ROUTER_CACHE_COALESCE_MS, 60_000, 'ROUTER_CACHE_COALESCE_MS', { min: 0 }),
+  };
 }
 
 function classifierFrom(env: Env, providers: ProviderConfig[]): ClassifierSettings {

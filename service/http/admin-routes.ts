@@ -24,6 +24,7 @@ import type { GroupCatalog } from '../plan/group-catalog.ts';
 import type { GroupSnapshot } from '../walk/groups/group-registry.ts';
 import { seriesRoute } from './series-route.ts';
 import type { MetricsSeries, SeriesQuery } from '../store/metrics-series.ts';
+import { cacheRoutes, type CacheAdmin } from './cache-routes.ts';
 
 export interface AdminDeps {
   config: GatewayConfig;
@@ -49,10 +50,12 @@ export interface AdminDeps {
   /** Deployment groups' definitions (GET/POST/DELETE /config/group…) and live counters (/metrics). */
   groups?: GroupCatalog;
   groupStats?: () => GroupSnapshot[];
+  /** The response cache: GET /cache and DELETE /cache. */
+  cache?: CacheAdmin;
 }
 
 /** The paths adminAuth guards. */
-export const ADMIN_PATHS = ['/config', '/config/*', '/circuit-breaker', '/circuit-breaker/*', '/metrics', '/metrics/*', '/providers', '/requests', '/requests/*'];
+export const ADMIN_PATHS = ['/config', '/config/*', '/circuit-breaker', '/circuit-breaker/*', '/metrics', '/metrics/*', '/providers', '/requests', '/requests/*', '/cache'];
 
 export function adminRoutes(deps: AdminDeps): Hono {
   const app = new Hono();
@@ -63,5 +66,6 @@ export function adminRoutes(deps: AdminDeps): Hono {
   app.route('/', requestRoutes(deps));
   app.route('/', groupRoutes(deps));
   app.route('/', seriesRoute(deps));
+  if (deps.cache) app.route('/', cacheRoutes(deps.cache));
   return app;
 }

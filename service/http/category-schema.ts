@@ -31,6 +31,14 @@ export const keyword = z.union([
 
 export const chain = z.array(z.string().min(3).max(200)).min(1).max(20);
 
+/** The response cache for one category: `ttlSeconds` 0 keeps it out; `toolLoops` caches turns that answer a tool result. */
+export const categoryCacheSchema = z
+  .object({
+    ttlSeconds: z.number().int().min(0).max(365 * 86_400),
+    toolLoops: z.boolean().optional(),
+  })
+  .strict();
+
 /**
  * POST /config/category: description and keywords may be left out (kept on update, empty on create).
  * The chain is `chain`, as GET /config and the files name it, so what GET returns can be posted
@@ -43,6 +51,8 @@ export const categoryBodySchema = withChainAlias(
     keywords: z.array(keyword).max(2000).optional(),
     chain: chain.optional(),
     models: chain.optional(),
+    /** Kept on update when left out; null removes it. */
+    cache: categoryCacheSchema.nullable().optional(),
   }),
 );
 
@@ -66,6 +76,7 @@ export const categoryFileSchema = z.object({
   description: z.string().max(2000),
   keywords: z.array(keyword).max(2000),
   chain,
+  cache: categoryCacheSchema.optional(),
 });
 
 export type CategoryBody = z.infer<typeof categoryBodySchema>;
@@ -83,5 +94,10 @@ export function toDefinition(body: CategoryBody, existing: CategoryDefinition | 
     description: body.description ?? existing?.description ?? '',
     keywords: body.keywords ?? existing?.keywords ?? [],
     chain: body.chain,
+    ...cacheOf(body.cache === null ? undefined : (body.cache ?? existing?.cache)),
   };
+}
+
+function cacheOf(cache: CategoryDefinition['cache']): Pick<CategoryDefinition, 'cache'> {
+  return cache ? { cache } : {};
 }

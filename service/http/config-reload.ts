@@ -34,7 +34,7 @@ export interface ReloadProblem {
   error: string;
 }
 
-type Field = 'description' | 'keywords' | 'chain';
+type Field = 'description' | 'keywords' | 'chain' | 'cache';
 
 export interface ReloadReport {
   changed: boolean;
@@ -191,7 +191,7 @@ function publicView(p: ProviderConfig): Record<string, unknown> {
 }
 
 function differingFields(stored: CategoryDefinition, file: CategoryDefinition): Field[] {
-  return (['description', 'keywords', 'chain'] as const).filter((f) => JSON.stringify(stored[f]) !== JSON.stringify(file[f]));
+  return (['description', 'keywords', 'chain', 'cache'] as const).filter((f) => JSON.stringify(stored[f]) !== JSON.stringify(file[f]));
 }
 
 function pick(category: CategoryDefinition, fields: Field[]): Record<string, unknown> {

@@ -16,6 +16,8 @@ export interface PrometheusDeps {
   processMetrics?: boolean;
   /** Each provider's health-probe status (provider-health.ts). */
   providerHealth?: () => Array<{ name: string; status: string }>;
+  /** The response cache's figures since the start, read at scrape time. */
+  cache?: () => { counters: { hits: number; misses: number; bypassed: number; refreshed: number; stored: number; write_errors: number; served_bytes: number }; bytes: number };
 }
 
 const BREAKER_STATES = ['closed', 'half_open', 'open'] as const;
@@ -42,6 +44,7 @@ export class PrometheusMetrics {
   readonly #unpriced;
   readonly #estimated;
   readonly #attempts;
+  readonly #cacheSaved;
   readonly #deps: PrometheusDeps;
   readonly #adHocTargets = new Set<string>();
   #chainTargets: { at: number; set: ReadonlySet<string> } = { at: -Infinity, set: new Set() };
@@ -60,6 +63,9 @@ export class PrometheusMetrics {
     this.#unpriced = new Counter({ name: 'llm_router_unpriced_requests_total', help: 'Answered requests whose model has no price in pricing/ (cost recorded as null)', labelNames: ['target'], registers });
     this.#estimated = new Counter({ name: 'llm_router_estimated_usage_requests_total', help: 'Answered requests whose upstream reported no usage (tokens estimated from text length)', labelNames: ['target'], registers });
     this.#attempts = new Counter({ name: 'llm_router_attempts_total', help: 'Chain entries considered, by target and outcome (ok, error, skipped, breaker_open, …)', labelNames: ['target', 'outcome'], registers });
+
+    this.#cacheSaved = new Counter({ name: 'llm_router_cache_saved_usd_total', help: 'USD the response cache saved: what its hits would have cost upstream', labelNames: perTarget, registers });
+    if (deps.cache) registerCacheMetrics(this.registry, deps.cache);
 
     const labelOf = (target: string) => this.#targetLabel(target);
     new Gauge({
@@ -159,6 +165,7 @@ export class PrometheusMetrics {
     if (r.costUsd !== null && r.costUsd > 0) this.#cached(`cost\u0000${category}\u0000${target}\u0000${r.costSource}`, () => this.#cost.labels({ category, target, source: r.costSource })).inc(r.costUsd);
     if (r.target !== null && r.costSource === 'unpriced') this.#cached(`unpriced\u0000${target}`, () => this.#unpriced.labels({ target })).inc();
     if (r.target !== null && r.usageEstimated) this.#cached(`estimated\u0000${target}`, () => this.#estimated.labels({ target })).inc();
+    if (r.costSavedUsd) this.#cached(`saved\u0000${category}\u0000${target}`, () => this.#cacheSaved.labels({ category, target })).inc(r.costSavedUsd);
     for (const a of r.attempts) {
       const label = this.#targetLabel(a.target);
       this.#cached(`attempts\u0000${label}\u0000${a.outcome}`, () => this.#attempts.labels({ target: label, outcome: a.outcome })).inc();
@@ -199,4 +206,33 @@ export class PrometheusMetrics {
       };
     });
   }
+}
+
+/** Cache counters live in the cache (service/cache); these read them at scrape time. */
+function registerCacheMetrics(registry: Registry, read: NonNullable<PrometheusDeps['cache']>): void {
+  const registers = [registry];
+  new Counter({
+    name: 'llm_router_cache_requests_total',
+    help: 'Cacheable requests by what the response cache did: hit, miss, bypass, refresh',
+    labelNames: ['result'],
+    registers,
+    collect() {
+      const c = read().counters;
+      this.reset();
+      for (const [result, n] of [['hit', c.hits], ['miss', c.misses], ['bypass', c.bypassed], ['refresh', c.refreshed]] as const) this.inc({ result }, n);
+    },
+  });
+  new Counter({ name: 'llm_router_cache_stored_total', help: 'Answers written to the response cache', registers, collect() { this.reset(); this.inc(read().counters.stored); } });
+  new Counter({ name: 'llm_router_cache_write_errors_total', help: 'Response cache writes that failed (the client was answered all the same)', registers, collect() { this.reset(); this.inc(read().counters.write_errors); } });
+  new Counter({ name: 'llm_router_cache_served_bytes_total', help: 'Bytes of stored answers sent from the response cache', registers, collect() { this.reset(); this.inc(read().counters.served_bytes); } });
+  new Gauge({ name: 'llm_router_cache_bytes', help: 'Bytes the response cache holds (counted against ROUTER_CACHE_MAX_MB)', registers, collect() { this.set(read().bytes); } });
+  new Gauge({
+    name: 'llm_router_cache_hit_ratio',
+    help: 'Hits / (hits + misses) since the start; 0 before the first lookup',
+    registers,
+    collect() {
+      const { hits, misses } = read().counters;
+      this.set(hits + misses === 0 ? 0 : hits / (hits + misses));
+    },
+  });
 }

@@ -18,8 +18,9 @@ import { chainFailureError } from './chain-failure-error.ts';
 
 /** Where answers come from once a request is planned: the chain walk, or something wrapping it (a cache). */
 export interface AnswerSource {
-  complete(plan: RoutePlan, request: ChatRequest, signal: AbortSignal): Promise<WalkSuccess<ChatCompletion>>;
-  stream(plan: RoutePlan, request: ChatRequest, signal: AbortSignal): Promise<WalkSuccess<OpenedStream>>;
+  /** `start` lets a wrapper read the client's Cache-Control and mark the answer (headers, record). */
+  complete(plan: RoutePlan, request: ChatRequest, signal: AbortSignal, start?: RequestStart): Promise<WalkSuccess<ChatCompletion>>;
+  stream(plan: RoutePlan, request: ChatRequest, signal: AbortSignal, start?: RequestStart): Promise<WalkSuccess<OpenedStream>>;
 }
 
 export interface Routed {
@@ -54,6 +55,8 @@ export interface RequestStart {
   tracker: RequestTracker;
   /** Headers for the answer, whatever it turns out to be (x-request-id from the start). */
   headers: Record<string, string>;
+  /** The client's Cache-Control request header, for the response cache. */
+  cacheControl?: string | null;
 }
 
 export class ChatPipeline {
@@ -66,9 +69,9 @@ export class ChatPipeline {
   }
 
   /** Opens the request's record before anything is read, so every request that reached us is recorded. */
-  start(userAgent: string | null): RequestStart {
+  start(userAgent: string | null, cacheControl?: string | null): RequestStart {
     const id = randomUUID();
-    return { id, tracker: this.#deps.router.track({ id, requestedModel: null, stream: false, userAgent }), headers: { 'x-request-id': id } };
+    return { id, tracker: this.#deps.router.track({ id, requestedModel: null, stream: false, userAgent }), headers: { 'x-request-id': id }, cacheControl };
   }
 
   /**
@@ -80,10 +83,10 @@ export class ChatPipeline {
     const { plan, deadline } = await this.#begin(request, start, clientSignal);
     try {
       if (request.stream === true) {
-        const walked = await this.#walk(() => this.#answers.stream(plan, request, deadline.signal), plan, deadline);
+        const walked = await this.#walk(() => this.#answers.stream(plan, request, deadline.signal, start), plan, deadline);
         return { kind: 'stream', opened: walked.value, deadline, ...routed(walked, headers) };
       }
-      const walked = await this.#walk(() => this.#answers.complete(plan, request, deadline.signal), plan, deadline);
+      const walked = await this.#walk(() => this.#answers.complete(plan, request, deadline.signal, start), plan, deadline);
       deadline.release();
       tracker.firstByte();
       tracker.finish({ status: 200, outcome: 'ok', target: walked.target.id, attempts: walked.attempts, usage: walked.value.usage, completion: walked.value });

@@ -39,6 +39,8 @@ export class RequestTracker {
   #request: ChatRequest | undefined;
   #outputChars = 0;
   #toolCallIds: string[] = [];
+  /** What the response cache did (HIT, MISS, BYPASS, REFRESH); null when it was not involved. */
+  #cache: string | null = null;
   readonly #affinity: ToolLoopAffinity | undefined;
 
   readonly #inFlight: InFlightRequests | undefined;
@@ -73,6 +75,11 @@ export class RequestTracker {
     return estimateUsage(this.#request, this.#outputChars);
   }
 
+  /** A hit costs nothing: it is recorded with cost 0 and what the answer would have cost (cost_saved_usd). */
+  cacheStatus(status: string): void {
+    this.#cache = status;
+  }
+
   classified(classification: Classification): void {
     this.#classification = classification;
   }
@@ -103,6 +110,8 @@ export class RequestTracker {
     const usage = estimated ? estimateUsage(this.#request, f.completion ? completionOutputChars(f.completion) : this.#outputChars) : (f.usage ?? null);
     const priced = target ? this.#prices.cost(target, usage) : { usd: null, source: 'none' as const };
     const cost = estimated && priced.source === 'pricing' ? { usd: priced.usd, source: 'estimated' as const } : priced;
+    // A hit spent no tokens: none are counted, and its cost is what it saved.
+    const hit = this.#cache === 'HIT' && answered;
     this.#log.add({
       id: this.id,
       ts: this.#ts,
@@ -115,17 +124,19 @@ export class RequestTracker {
       attempts: f.attempts ?? [],
       totalMs: round(performance.now() - this.#started),
       ttfbMs: this.#ttfb === null ? null : round(this.#ttfb),
-      promptTokens: usage?.prompt_tokens ?? null,
-      completionTokens: usage?.completion_tokens ?? null,
-      cachedTokens: usage?.prompt_tokens_details?.cached_tokens ?? null,
-      reasoningTokens: usage?.completion_tokens_details?.reasoning_tokens ?? null,
-      costUsd: cost.usd,
-      costSource: cost.source,
+      promptTokens: hit ? null : (usage?.prompt_tokens ?? null),
+      completionTokens: hit ? null : (usage?.completion_tokens ?? null),
+      cachedTokens: hit ? null : (usage?.prompt_tokens_details?.cached_tokens ?? null),
+      reasoningTokens: hit ? null : (usage?.completion_tokens_details?.reasoning_tokens ?? null),
+      costUsd: hit ? 0 : cost.usd,
+      costSource: hit ? 'cache' : cost.source,
       stream: this.#init.stream,
       userAgent: this.#init.userAgent,
-      usageEstimated: estimated,
+      usageEstimated: hit ? false : estimated,
       error: f.error ?? null,
       classification: this.#classification ? { confidence: this.#classification.confidence, reasons: this.#classification.reasons } : null,
+      cache: this.#cache,
+      costSavedUsd: hit ? cost.usd : null,
     });
   }
 }

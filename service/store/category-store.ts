@@ -6,6 +6,7 @@ export interface StoredCategory {
   description: string;
   keywords: Array<string | { term?: string; pattern?: string; weight: number }>;
   chain: string[];
+  cache?: { ttlSeconds: number; toolLoops?: boolean };
 }
 
 export interface AuditEntry {

@@ -69,6 +69,24 @@ const MIGRATIONS: string[] = [
    CREATE INDEX IF NOT EXISTS stored_responses_expiry ON stored_responses (expires_at);`,
   // The dashboard's share of each classifier method: counted over index ranges (metrics-series.ts).
   `CREATE INDEX IF NOT EXISTS requests_method_ts ON requests(classifier_method, ts);`,
+  // The response cache (service/cache): answers by key, and each request's cache outcome and saving.
+  `CREATE TABLE response_cache (
+     key TEXT PRIMARY KEY,
+     category TEXT NOT NULL,
+     target TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     body TEXT NOT NULL,
+     bytes INTEGER NOT NULL,
+     created_at INTEGER NOT NULL,
+     expires_at INTEGER NOT NULL,
+     used INTEGER NOT NULL,
+     hits INTEGER NOT NULL DEFAULT 0
+   );
+   CREATE INDEX response_cache_used ON response_cache(used);
+   CREATE INDEX response_cache_expires ON response_cache(expires_at);
+   CREATE INDEX response_cache_category ON response_cache(category);
+   ALTER TABLE requests ADD COLUMN cache TEXT;
+   ALTER TABLE requests ADD COLUMN cost_saved_usd REAL;`,
 ];
 
 /**

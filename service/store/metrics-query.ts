@@ -34,6 +34,8 @@ export interface MetricsSummary {
   targets: Record<string, TargetMetrics>;
   categories: Record<string, { calls: number; cost_usd: number }>;
   recent_requests: unknown[];
+  /** The response cache (service/cache), when the gateway has one. */
+  cache?: Record<string, unknown>;
 }
 
 /**

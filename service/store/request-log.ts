@@ -49,6 +49,10 @@ export interface RequestRecord {
   error: string | null;
   /** How the category was chosen: the classifier's confidence and reasons. */
   classification?: { confidence: number; reasons?: string[] } | null;
+  /** The response cache's verdict (HIT, MISS, BYPASS, REFRESH); null when it was not involved. */
+  cache?: string | null;
+  /** A cache hit: what the answer would have cost. */
+  costSavedUsd?: number | null;
 }
 
 /** Told of every row as it is queued (the Prometheus counters); must not throw or block. */
@@ -108,8 +112,8 @@ export class RequestLog {
     this.#maxBuffered = options.maxBufferedRows ?? DEFAULT_MAX_BUFFERED_ROWS;
     this.#insert = db.prepare(
       `INSERT OR IGNORE INTO requests (id, ts, category, classifier_method, requested_model, target, status, outcome, attempts, attempt_count,
-         total_ms, ttfb_ms, prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost_usd, cost_source, stream, user_agent, error, usage_estimated, classification)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         total_ms, ttfb_ms, prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost_usd, cost_source, stream, user_agent, error, usage_estimated, classification, cache, cost_saved_usd)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.#rollup = db.prepare(ROLLUP_UPSERT);
     this.#attemptRollup = db.prepare(ATTEMPT_ROLLUP_UPSERT);

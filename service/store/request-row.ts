@@ -48,6 +48,8 @@ export type RowValues = [
   error: string | null,
   usageEstimated: 0 | 1,
   classification: string | null,
+  cache: string | null,
+  costSavedUsd: number | null,
 ];
 
 export function rowValues(r: RequestRecord): RowValues {
@@ -76,6 +78,8 @@ export function rowValues(r: RequestRecord): RowValues {
     text(r.error, FIELD_LIMITS.error),
     r.usageEstimated === true ? 1 : 0,
     classificationJson(r.classification),
+    text(r.cache, 16),
+    finite(r.costSavedUsd),
   ];
 }
 

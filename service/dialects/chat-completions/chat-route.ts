@@ -15,7 +15,7 @@ export interface ChatRouteDeps {
 
 export function chatRoute(deps: ChatRouteDeps) {
   return async function chatCompletions(c: Context): Promise<Response> {
-    const start = deps.pipeline.start(c.req.header('user-agent') ?? null);
+    const start = deps.pipeline.start(c.req.header('user-agent') ?? null, c.req.header('cache-control'));
     try {
       const request = parseChatRequest(await readJsonBody(c, deps.maxBodyBytes));
       if (request instanceof HttpError) throw request;
