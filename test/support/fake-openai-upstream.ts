@@ -48,6 +48,8 @@ export interface FakeUpstream {
  *                           offered (Read({file_path}), or exec_command({cmd:"cat <path>"}) for Codex); once a tool
  *                           result follows, answers "The file says: <result>"
  *   rich                    (stream) reasoning, text, then two parallel tool calls (get_weather for Paris and Rome)
+ *   reason | reason:<words> reasoning_content ("Let me think about it.") before the text
+ *   length                  answers text cut off by max_tokens (finish_reason length)
  */
 export async function startFakeOpenAI(options: { pathPrefix?: string; models?: string[] } = {}): Promise<FakeUpstream> {
   const prefix = options.pathPrefix ?? '/v1';
@@ -122,6 +124,7 @@ async function respond(body: Record<string, any>, res: ServerResponse): Promise<
   if (body.stream) return streamAnswer(res, model, answer, body.stream_options?.include_usage === true, kind, arg);
   const message: Record<string, unknown> = { role: 'assistant', content: answer.text, refusal: null, annotations: [] };
   if (answer.toolCall) message.tool_calls = [answer.toolCall];
+  if (answer.reasoning) message.reasoning_content = answer.reasoning;
   res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': 'req_fake', 'openai-processing-ms': '1' });
   res.end(
     JSON.stringify({
@@ -129,7 +132,7 @@ async function respond(body: Record<string, any>, res: ServerResponse): Promise<
       object: 'chat.completion',
       created: 1754693440,
       model,
-      choices: [{ index: 0, message, logprobs: null, finish_reason: answer.toolCall ? 'tool_calls' : 'stop' }],
+      choices: [{ index: 0, message, logprobs: null, finish_reason: answer.finish ?? (answer.toolCall ? 'tool_calls' : 'stop') }],
       ...(kind === 'nousage' ? {} : { usage: usage() }),
       service_tier: 'default',
       system_fingerprint: 'fp_fake',
@@ -139,12 +142,16 @@ async function respond(body: Record<string, any>, res: ServerResponse): Promise<
 
 interface Answer {
   text: string | null;
+  reasoning?: string;
+  finish?: string;
   toolCall?: { id: string; type: 'function'; function: { name: string; arguments: string } };
 }
 
 function plan(kind: string, arg: string | undefined, body: Record<string, any>): Answer {
   if (kind === 'empty') return { text: '' };
   if (kind === 'agent') return agentStep(body);
+  if (kind === 'reason') return { text: arg ?? `Hello from ${body.model}`, reasoning: 'Let me think about it.' };
+  if (kind === 'length') return { text: 'This answer was cut', finish: 'length' };
   if (kind === 'tool') {
     const last = body.messages.at(-1);
     if (last?.role === 'tool') return { text: `The weather is ${last.content}.` };
@@ -218,6 +225,7 @@ async function streamAnswer(res: ServerResponse, model: string, answer: Answer, 
     }
     const errorEvent = `data: ${JSON.stringify({ error: { message: 'The server had an error while processing your request. Sorry about that!', type: 'server_error', param: null, code: null } })}\n\n`;
     if (kind === 'stream-error-first') return void res.end(`${errorEvent}data: [DONE]\n\n`);
+    for (const piece of answer.reasoning?.split(/(?<= )/) ?? []) send([{ index: 0, delta: { reasoning_content: piece }, logprobs: null, finish_reason: null }]);
     const words = (answer.text ?? '').split(/(?<= )/);
     for (const [i, word] of words.entries()) {
       if (word) send([{ index: 0, delta: { content: word }, logprobs: null, finish_reason: null }]);
@@ -225,7 +233,7 @@ async function streamAnswer(res: ServerResponse, model: string, answer: Answer, 
       if (kind === 'cut-mid-stream' && i === 1) return void res.destroy();
       if (kind === 'stream-error-event' && i === 1) return void res.end(`${errorEvent}data: [DONE]\n\n`);
     }
-    send([{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }]);
+    send([{ index: 0, delta: {}, logprobs: null, finish_reason: answer.finish ?? 'stop' }]);
   }
   if (includeUsage && kind !== 'nousage') res.write(`data: ${JSON.stringify({ ...base, choices: [], usage: usage() })}\n\n`);
   res.end('data: [DONE]\n\n');
