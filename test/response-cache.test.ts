@@ -346,6 +346,23 @@ describe('coalescing', () => {
     expect(results.filter((r) => r.cache === 'HIT')).toHaveLength(49);
     expect((await admin(gw, 'GET', '/cache')).since_start.coalesced).toBeGreaterThanOrEqual(49);
   });
+
+  it('a failed or unstorable leading call releases the others to call on their own', async () => {
+    for (const model of ['primary/late-error:200#coalesce', 'primary/length']) {
+      const content = prompt(`released by ${model}`);
+      const body: Body = { model, messages: [{ role: 'user', content }] };
+      const statuses = await Promise.all(
+        Array.from({ length: 3 }, () =>
+          plain(gw, body).then(
+            () => 200,
+            (error: { status?: number }) => error.status ?? 0,
+          ),
+        ),
+      );
+      expect(callsFor(content), model).toBe(3);
+      expect(new Set(statuses)).toEqual(new Set([model === 'primary/length' ? 200 : 502]));
+    }
+  });
 });
 
 describe('accounting', () => {

@@ -50,6 +50,7 @@ export interface FakeUpstream {
  *   rich                    (stream) reasoning, text, then two parallel tool calls (get_weather for Paris and Rome)
  *   reason | reason:<words> reasoning_content ("Let me think about it.") before the text
  *   length                  answers text cut off by max_tokens (finish_reason length)
+ *   late-error:<ms>         waits, then a 500 error body
  */
 export async function startFakeOpenAI(options: { pathPrefix?: string; models?: string[] } = {}): Promise<FakeUpstream> {
   const prefix = options.pathPrefix ?? '/v1';
@@ -105,6 +106,10 @@ async function respond(body: Record<string, any>, res: ServerResponse): Promise<
     const headers: Record<string, string> = status === 429 ? { 'retry-after': retryAfter ?? '1' } : {};
     const type = status === 400 ? 'invalid_request_error' : status === 401 ? 'invalid_request_error' : status === 429 ? 'rate_limit_exceeded' : 'server_error';
     return sendError(res, status, type, `fake upstream error ${status}`, status === 401 ? 'invalid_api_key' : null, status === 400 ? 'messages' : null, headers);
+  }
+  if (kind === 'late-error') {
+    await new Promise((r) => setTimeout(r, Number(arg)));
+    return sendError(res, 500, 'server_error', 'fake upstream error after a wait');
   }
   if (kind === 'context-length') {
     return sendError(res, 400, 'invalid_request_error', "This model's maximum context length is 128000 tokens. However, your messages resulted in 131072 tokens. Please reduce the length of the messages.", 'context_length_exceeded', 'messages');
