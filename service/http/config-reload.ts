@@ -179,6 +179,7 @@ function configChanges(running: GatewayConfig, fresh: GatewayConfig): Array<{ pa
   compare('classifier', running.declared.classifier, fresh.declared.classifier);
   compare('health', running.health, fresh.health);
   compare('groups', running.groups, fresh.groups);
+  compare('cache', running.cache, fresh.cache);
   return changes;
 }
 

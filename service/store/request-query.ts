@@ -31,7 +31,8 @@ export type RequestView = Record<string, unknown> & { id: string; timestamp: str
 export const MAX_SCAN = 5000;
 
 const COLUMNS = `id, ts, category, classifier_method, requested_model, target, status, outcome, attempts, attempt_count, total_ms, ttfb_ms,
-  prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost_usd, cost_source, usage_estimated, stream, user_agent, error, classification`;
+  prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost_usd, cost_source, usage_estimated, stream, user_agent, error, classification,
+  cache, cost_saved_usd`;
 
 /** The latest rows since `since`: the short summary /metrics shows. */
 export function recentRequests(db: Db, since: number, limit: number): RequestView[] {
