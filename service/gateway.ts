@@ -132,7 +132,7 @@ export function buildGateway(config: GatewayConfig, overrides: GatewayOverrides 
   });
   const router = new ChatRouter({ categories, classifier, providers, walker, prices, log, aliases, groups });
   const cacheStore = new ResponseCacheStore(db, config.cache.maxBytes);
-  const cache = new CachedAnswers({ inner: router, store: cacheStore, settings: config.cache, categories, now: overrides.cacheClock });
+  const cache = new CachedAnswers({ inner: router, store: cacheStore, settings: config.cache, categories, maxEntryBytes: config.upstreamLimits.maxAnswerBytes, now: overrides.cacheClock });
   const prometheus = new PrometheusMetrics({
     breakers: () => breakers.snapshot(),
     chainTargets: () => [...categories.list().flatMap((c) => c.chain), ...groups.deploymentIds()],

@@ -67,6 +67,8 @@ export interface CachedAnswersDeps {
   store: ResponseCacheStore;
   settings: CacheSettings;
   categories: { list(): readonly CategoryDefinition[]; get(name: string): CategoryDefinition | undefined };
+  /** A stream is kept in memory while it passes; past this it is let through and not stored. */
+  maxEntryBytes: number;
   now?: () => number;
 }
 
@@ -77,6 +79,7 @@ export class CachedAnswers implements AnswerSource {
   readonly #settings: CacheSettings;
   readonly #categories: CachedAnswersDeps['categories'];
   readonly #now: () => number;
+  readonly #maxEntryBytes: number;
   readonly #flights: Coalescer<Shared>;
   #seenCategories: readonly CategoryDefinition[] | undefined;
   #anyCategoryCaches = false;
@@ -87,6 +90,7 @@ export class CachedAnswers implements AnswerSource {
     this.#settings = deps.settings;
     this.#categories = deps.categories;
     this.#now = deps.now ?? Date.now;
+    this.#maxEntryBytes = Math.min(deps.maxEntryBytes, deps.store.maxBytes);
     this.#flights = new Coalescer(deps.settings.coalesceWaitMs);
   }
 
@@ -133,7 +137,7 @@ export class CachedAnswers implements AnswerSource {
     const target = walked.target.id;
     const value = watchStream(walked.value, {
       signal,
-      maxBytes: this.#store.maxBytes,
+      maxBytes: this.#maxEntryBytes,
       onEnd: (texts, chunks) => {
         const why = unstorableChunks(chunks);
         const shared = why ? null : this.#keep(decision, target, { kind: 'chunks', chunks: texts });
