@@ -33,7 +33,8 @@ import type { Random } from './walk/groups/seeded-random.ts';
 import { ResponseStore } from './store/response-store.ts';
 import { queryMetricsSeries } from './store/metrics-series.ts';
 import { CachedAnswers } from './cache/cached-answers.ts';
-import { ResponseCacheStore, queryCacheMetrics } from './store/response-cache-store.ts';
+import { ResponseCacheStore } from './store/response-cache-store.ts';
+import { CacheRollup } from './store/cache-rollup.ts';
 
 export interface Gateway {
   app: Hono;
@@ -141,6 +142,8 @@ export function buildGateway(config: GatewayConfig, overrides: GatewayOverrides 
     cache: () => ({ counters: cache.counters, bytes: cacheStore.bytes }),
   });
   log.onRecord((record) => prometheus.record(record));
+  const cacheRollup = new CacheRollup(db);
+  log.onRecord((record) => cacheRollup.add(record));
   registerRequestLogMetrics(prometheus.registry, requestLogStatus);
 
   const pipeline = new ChatPipeline({ router, answers: cache, providers: () => providers.configs(), requestTimeoutMs: config.requestTimeoutMs });
@@ -172,7 +175,7 @@ export function buildGateway(config: GatewayConfig, overrides: GatewayOverrides 
     metrics: (windowMs) => {
       log.flush();
       const stored = cacheStore.stats();
-      return { ...queryMetrics(db, windowMs), cache: { ...queryCacheMetrics(db, windowMs), stored_bytes: stored.bytes, entries: stored.entries, served_bytes_since_start: cache.counters.served_bytes } };
+      return { ...queryMetrics(db, windowMs), cache: { ...cacheRollup.query(windowMs), stored_bytes: stored.bytes, entries: stored.entries, served_bytes_since_start: cache.counters.served_bytes } };
     },
     series: (query) => (log.flush(), queryMetricsSeries(db, query)),
     cache,
@@ -194,6 +197,7 @@ export function buildGateway(config: GatewayConfig, overrides: GatewayOverrides 
       retention.stop();
       health.stop();
       log.close();
+      cacheRollup.close();
       try {
         cacheStore.flush();
       } catch (error) {

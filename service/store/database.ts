@@ -4,6 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { ROLLUP_MIGRATION } from './request-rollup.ts';
 import { ATTEMPT_ROLLUP_MIGRATION } from './attempt-rollup.ts';
+import { CACHE_ROLLUP_TABLE } from './cache-rollup.ts';
 
 export type Db = Database.Database;
 
@@ -86,7 +87,8 @@ const MIGRATIONS: string[] = [
    CREATE INDEX response_cache_expires ON response_cache(expires_at);
    CREATE INDEX response_cache_category ON response_cache(category);
    ALTER TABLE requests ADD COLUMN cache TEXT;
-   ALTER TABLE requests ADD COLUMN cost_saved_usd REAL;`,
+   ALTER TABLE requests ADD COLUMN cost_saved_usd REAL;
+   ${CACHE_ROLLUP_TABLE}`,
 ];
 
 /**

@@ -150,24 +150,3 @@ export function sizeOf(entry: Pick<CacheEntry, 'key' | 'body' | 'category' | 'ta
   return Buffer.byteLength(entry.body) + entry.key.length + entry.category.length + entry.target.length + 64;
 }
 
-/** The cache's side of GET /metrics, from the request log over the window. Hit rate is hits / (hits + misses). */
-export function queryCacheMetrics(db: Db, windowMs: number | null): { hits: number; misses: number; bypassed: number; refreshed: number; hit_rate: number | null; saved_usd: number } {
-  const since = windowMs === null ? 0 : Date.now() - windowMs;
-  const row = db
-    .prepare(
-      `SELECT SUM(cache = 'HIT') AS hits, SUM(cache = 'MISS') AS misses, SUM(cache = 'BYPASS') AS bypassed, SUM(cache = 'REFRESH') AS refreshed,
-              SUM(COALESCE(cost_saved_usd, 0)) AS saved
-         FROM requests WHERE ts >= ? AND cache IS NOT NULL`,
-    )
-    .get(since) as Record<'hits' | 'misses' | 'bypassed' | 'refreshed' | 'saved', number | null>;
-  const hits = row.hits ?? 0;
-  const misses = row.misses ?? 0;
-  return {
-    hits,
-    misses,
-    bypassed: row.bypassed ?? 0,
-    refreshed: row.refreshed ?? 0,
-    hit_rate: hits + misses === 0 ? null : Math.round((hits / (hits + misses)) * 10_000) / 10_000,
-    saved_usd: Math.round((row.saved ?? 0) * 1e6) / 1e6,
-  };
-}
