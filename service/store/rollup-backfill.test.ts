@@ -43,6 +43,8 @@ describe('roll-up migrations', () => {
 
     // Back to the schema before the roll-ups, keeping the rows; reopening migrates again.
     db.exec('DROP TABLE request_rollup; DROP TABLE attempt_rollup; ALTER TABLE requests DROP COLUMN classification; PRAGMA user_version = 3;');
+    // The response cache's migration (later) is undone too, so it can run again.
+    db.exec('DROP TABLE response_cache; DROP TABLE cache_rollup; ALTER TABLE requests DROP COLUMN cache; ALTER TABLE requests DROP COLUMN cost_saved_usd;');
     db.close();
     db = openDatabase(file);
     expect(rollups(db)).toEqual(written);
