@@ -123,6 +123,8 @@ describe('hits and misses', () => {
     expect(hitRow).toMatchObject({ cache: 'HIT', target: 'primary/text', outcome: 'ok', cost_usd: 0, cost_source: 'cache', attempt_count: 0 });
     expect(hitRow.cost_saved_usd).toBeCloseTo(missRow.cost_usd, 12);
     expect(hitRow.cost_saved_usd).toBeGreaterThan(0);
+    const shown = await admin(gw, 'GET', `/requests/${second.headers.get('x-request-id')}`);
+    expect(shown).toMatchObject({ cache: 'HIT', cost_usd: 0, target: 'primary/text' });
   });
 
   it('keys on the routed request: stream, user and metadata do not split entries; a parameter does', async () => {
