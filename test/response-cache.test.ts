@@ -419,6 +419,29 @@ describe('other gateways', () => {
     }
   });
 
+  it('a category declared in ROUTER_CONFIG carries its cache setting', async () => {
+    const g = await start({ routerConfig: { ...(fakeProviders({ primary: upstream.baseURL }) as object), categories: { declared: { chain: ['primary/text'], cache: { ttlSeconds: 60 } } } } });
+    try {
+      const body: Body = { model: 'router/declared', messages: [{ role: 'user', content: prompt('declared') }] };
+      await plain(g, body);
+      expect((await plain(g, body)).headers.get('x-router-cache')).toBe('HIT');
+      expect(callsFor(body.messages[0].content as string)).toBe(1);
+    } finally {
+      await g.close();
+    }
+  });
+
+  it('serves the Responses API from the same cache', async () => {
+    const content = prompt('responses');
+    const ask = () => gw.client().responses.create({ model: 'primary/text', input: content }).withResponse();
+    const first = await ask();
+    const second = await ask();
+    expect(first.response.headers.get('x-router-cache')).toBe('MISS');
+    expect(second.response.headers.get('x-router-cache')).toBe('HIT');
+    expect(second.data.output_text).toBe(first.data.output_text);
+    expect(callsFor(content)).toBe(1);
+  });
+
   it('keeps entries across a restart', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'router-cache-'));
     const body: Body = { model: 'primary/text', messages: [{ role: 'user', content: prompt('restart') }] };

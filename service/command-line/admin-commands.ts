@@ -38,7 +38,7 @@ export async function metrics(window: string | undefined, client: GatewayClient,
   out.result(body, describeMetrics(body));
 }
 
-/** The response cache is optional: a gateway without one has no DELETE /cache, and says so with a 404. */
+/** DELETE /cache; a gateway from before the response cache answers 404, and that is said plainly. */
 export async function cacheClear(client: GatewayClient, out: Output): Promise<number> {
   const { status, body } = await client.admin('DELETE', '/cache', undefined, [404]);
   if (status === 404) {

@@ -23,7 +23,7 @@ export interface ResponsesRouteDeps {
 
 export function responsesRoute(deps: ResponsesRouteDeps) {
   return async function responses(c: Context): Promise<Response> {
-    const start = deps.pipeline.start(c.req.header('user-agent') ?? null);
+    const start = deps.pipeline.start(c.req.header('user-agent') ?? null, c.req.header('cache-control'));
     try {
       const body = parseResponsesBody(await readJsonBody(c, deps.maxBodyBytes));
       const history = previousItems(body, deps.store);
