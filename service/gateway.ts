@@ -45,6 +45,11 @@ export interface Gateway {
   health: ProviderHealth;
   log: RequestLog;
   cache: CachedAnswers;
+  prometheus: PrometheusMetrics;
+  /** Counts stored config changes (the audit log's last id): another process changed the config when it moves. */
+  configVersion(): number;
+  /** Re-reads categories, aliases, groups and classifier settings from the store (another worker process changed them). */
+  reloadConfig(): void;
   /** Flushes the request log, stops the WAL checkpointer and closes SQLite. */
   close(): Promise<void>;
 }
@@ -57,6 +62,10 @@ export interface GatewayOverrides {
   groupRandom?: Random;
   /** The response cache's clock (ms since the epoch), for tests of expiry. */
   cacheClock?: () => number;
+  /** False when another process of the same database runs the WAL checkpoints (ROUTER_WORKERS: only the first worker does). */
+  checkpointWal?: boolean;
+  /** Which worker process this is, shown by /health and the x-router-worker header (ROUTER_WORKERS > 1). */
+  worker?: { id: number; count: number };
 }
 
 /** Stored settings (changed over /config) win over the environment's; unusable ones are reported and skipped. */
@@ -74,7 +83,9 @@ function buildClassifier(fromEnv: ClassifierSettings, stored: ClassifierSettings
 export function buildGateway(config: GatewayConfig, overrides: GatewayOverrides = {}): Gateway {
   const db = openDatabase(config.dbPath);
   // Checkpoints (and their fsync) run in a worker thread, never on the event loop.
-  const checkpointer = config.dbPath === ':memory:' ? undefined : new WalCheckpointer(db, config.dbPath);
+  const checkpointer = config.dbPath === ':memory:' || overrides.checkpointWal === false ? undefined : new WalCheckpointer(db, config.dbPath);
+  // Another process checkpoints; this one must not do it on its event loop either.
+  if (overrides.checkpointWal === false) db.pragma('wal_autocheckpoint = 0');
   const log = new RequestLog(db, { flushDelayMs: config.logFlushMs });
   const retention = new LogRetention(db, { retentionDays: config.logRetentionDays, maxRows: config.logMaxRows });
   retention.start();
@@ -164,6 +175,7 @@ export function buildGateway(config: GatewayConfig, overrides: GatewayOverrides 
     health,
     groups: groupCatalog,
     groupStats: () => groups.snapshot(),
+    worker: overrides.worker,
     responseStore: new ResponseStore(db, config.dialects.responsesStoreTtlMs),
     startedAt: Date.now(),
     requestLog: { status: requestLogStatus, countUnauthenticated: () => log.countUnauthenticated() },
@@ -182,6 +194,8 @@ export function buildGateway(config: GatewayConfig, overrides: GatewayOverrides 
   });
 
   health.start();
+  const lastAudit = db.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM config_audit');
+  let classifierJson = JSON.stringify(classifier.settings);
   let closed = false;
   return {
     app,
@@ -191,6 +205,22 @@ export function buildGateway(config: GatewayConfig, overrides: GatewayOverrides 
     health,
     log,
     cache,
+    prometheus,
+    configVersion: () => (lastAudit.get() as { id: number }).id,
+    reloadConfig() {
+      categories.reloadFromStore();
+      aliases.reloadFromStore();
+      groupCatalog.reloadFromStore();
+      const stored = settings.get<ClassifierSettings>(CLASSIFIER_SETTINGS_KEY);
+      if (stored && JSON.stringify(stored) !== classifierJson) {
+        try {
+          classifier.apply({ ...config.classifier, ...stored });
+        } catch (error) {
+          console.warn(`[router] stored classifier settings are unusable (${(error as Error).message}); keeping the running ones`);
+        }
+        classifierJson = JSON.stringify(stored);
+      }
+    },
     async close() {
       if (closed) return;
       closed = true;

@@ -1,4 +1,5 @@
 // Configuration, read once at start into a typed object. Nothing below reads process.env.
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { ProviderType } from '../providers/chat-provider.ts';
 import type { ClassifierSettings } from '../classify/configurable-classifier.ts';
@@ -104,6 +105,8 @@ export interface GatewayConfig {
   /** ROUTER_LOG_MAX_ROWS: past this many rows the oldest are pruned. */
   logMaxRows: number;
   shutdownGraceMs: number;
+  /** ROUTER_WORKERS: worker processes on the one port (node:cluster); 1 is a single process, as before. */
+  workers: number;
   /** How much of an upstream answer is held: a plain answer whole, a stream one line at a time. */
   upstreamLimits: UpstreamLimits;
   /** The longest a 429's Retry-After keeps a target out of the walk (ROUTER_MAX_COOLDOWN_S). */
@@ -165,6 +168,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     logRetentionDays: numberFrom(env.ROUTER_LOG_RETENTION_DAYS, 30, 'ROUTER_LOG_RETENTION_DAYS', 0.001, 36_500),
     logMaxRows: Math.floor(numberFrom(env.ROUTER_LOG_MAX_ROWS, 1_000_000, 'ROUTER_LOG_MAX_ROWS', 1, Number.MAX_SAFE_INTEGER)),
     shutdownGraceMs: durationMsFrom(env.ROUTER_SHUTDOWN_GRACE_MS, 10_000, 'ROUTER_SHUTDOWN_GRACE_MS', { min: 1 }),
+    workers: workersFrom(env.ROUTER_WORKERS),
     upstreamLimits: {
       maxAnswerBytes: Math.round(numberFrom(env.ROUTER_MAX_UPSTREAM_MB, 16, 'ROUTER_MAX_UPSTREAM_MB', 0.1, 1024) * 1024 * 1024),
       maxEventBytes: Math.round(numberFrom(env.ROUTER_MAX_EVENT_KB, 1024, 'ROUTER_MAX_EVENT_KB', 1, 65536) * 1024),
@@ -321,4 +325,12 @@ function cliProvider(name: string, spec: ProviderSpec, env: Env): ProviderConfig
       env: childEnv(names, preset?.fixedEnv ?? {}, spec.env ?? {}, env),
     },
   };
+}
+
+/** `auto` is one worker per core the process may use; a number is taken as it is. */
+function workersFrom(value: string | undefined): number {
+  if (value?.trim().toLowerCase() === 'auto') return availableParallelism();
+  const n = numberFrom(value, 1, 'ROUTER_WORKERS', 1, 256);
+  if (!Number.isInteger(n)) throw new ConfigError(`ROUTER_WORKERS must be a whole number or "auto", got "${value}"`);
+  return n;
 }

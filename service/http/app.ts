@@ -1,4 +1,5 @@
 // The HTTP surface: OpenAI-compatible routes, classification, health and the admin routes.
+import type { ServerResponse } from 'node:http';
 import { Hono } from 'hono';
 import type { ChatRouter } from '../plan/chat-router.ts';
 import type { ChatPipeline } from '../pipeline/chat-pipeline.ts';
@@ -32,6 +33,8 @@ export interface AppDeps extends AdminDeps {
   /** Responses kept for previous_response_id. */
   responseStore: ResponseStore;
   startedAt: number;
+  /** ROUTER_WORKERS > 1: this worker process's number (1…count). */
+  worker?: { id: number; count: number };
 }
 
 function memoryMb(): { rss: number; heap_used: number; heap_total: number } {
@@ -50,6 +53,14 @@ export function createApp(deps: AppDeps): Hono {
   const chat = chatRoute({ pipeline: deps.pipeline, maxBodyBytes: deps.config.maxBodyBytes });
 
   // Middleware runs in the order it is registered, so every guard comes before the routes.
+  if (deps.worker) {
+    const id = String(deps.worker.id);
+    // Set on Node's response up front: the chat routes write their answers straight to it (node-response.ts).
+    app.use('*', async function workerHeader(c, next) {
+      (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing?.setHeader('x-router-worker', id);
+      await next();
+    });
+  }
   if (deps.config.corsOrigins.length > 0) {
     const cors = corsAllowList({ origins: deps.config.corsOrigins });
     for (const path of [...OPENAI_PATHS, ...MESSAGES_PATHS]) app.use(path, cors);
@@ -99,6 +110,8 @@ export function createApp(deps: AppDeps): Hono {
       in_flight: deps.router.inFlight.count,
       // Errors that escaped their handlers; the gateway kept serving. Anything but 0 is a bug to report.
       escaped_errors: escapedErrors() + detachedFailures(),
+      // ROUTER_WORKERS > 1: which worker process answered, of how many.
+      ...(deps.worker ? { worker: deps.worker.id, workers: deps.worker.count } : {}),
     }),
   );
 

@@ -34,6 +34,7 @@ const TTFB_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60]
 
 export class PrometheusMetrics {
   readonly registry = new Registry();
+  #textSource: (() => Promise<string>) | undefined;
   readonly #requests;
   readonly #latency;
   readonly #ttfb;
@@ -143,8 +144,13 @@ export class PrometheusMetrics {
     return this.registry.contentType;
   }
 
+  /** ROUTER_WORKERS > 1: the text comes from the primary, summed over every worker's registry. */
+  textFrom(source: () => Promise<string>): void {
+    this.#textSource = source;
+  }
+
   text(): Promise<string> {
-    return this.registry.metrics();
+    return this.#textSource ? this.#textSource() : this.registry.metrics();
   }
 
   /**

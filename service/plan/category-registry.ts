@@ -55,6 +55,17 @@ export class CategoryRegistry {
     return removed;
   }
 
+  /**
+   * Re-reads the store after another worker process changed it (ROUTER_WORKERS); the list keeps its
+   * identity when nothing changed, so classifier caches survive a no-op re-read.
+   */
+  reloadFromStore(): void {
+    const fresh = this.#store.list();
+    if (JSON.stringify(fresh) === JSON.stringify(this.#list)) return;
+    this.#reload();
+    for (const { name } of this.#list) this.#sources.set(name, sourceOfRoute(this.#store.lastChange(name)?.route));
+  }
+
   #reload(): void {
     this.#list = Object.freeze(this.#store.list());
     this.#byName = new Map(this.#list.map((c) => [c.name, c]));

@@ -19,20 +19,35 @@ export class GroupCatalog {
   readonly #file: Record<string, GroupDefinition>;
   readonly #settings: SettingsStore;
   readonly #registry: GroupRegistry;
+  readonly #knownProvider: (name: string) => boolean;
   #stored: Record<string, GroupDefinition>;
 
   constructor(file: Record<string, GroupDefinition>, settings: SettingsStore, registry: GroupRegistry, knownProvider: (name: string) => boolean) {
     this.#file = file;
     this.#settings = settings;
     this.#registry = registry;
-    this.#stored = {};
-    // A stored group whose provider has since left the configuration is set aside, not fatal.
-    for (const [name, definition] of Object.entries(settings.get<Record<string, GroupDefinition>>(GROUPS_SETTINGS_KEY) ?? {})) {
-      const problem = groupProblem(name, definition, { knownProvider, fromAdmin: true });
-      if (problem) console.warn(`[router] stored group "${name}" is unusable (${problem}); ignoring it`);
-      else this.#stored[name] = definition;
-    }
+    this.#knownProvider = knownProvider;
+    this.#stored = this.#readStored();
     this.#apply();
+  }
+
+  /** Re-reads the store after another worker process changed it (ROUTER_WORKERS); applied only when it differs. */
+  reloadFromStore(): void {
+    const fresh = this.#readStored();
+    if (JSON.stringify(fresh) === JSON.stringify(this.#stored)) return;
+    this.#stored = fresh;
+    this.#apply();
+  }
+
+  #readStored(): Record<string, GroupDefinition> {
+    const stored: Record<string, GroupDefinition> = {};
+    // A stored group whose provider has since left the configuration is set aside, not fatal.
+    for (const [name, definition] of Object.entries(this.#settings.get<Record<string, GroupDefinition>>(GROUPS_SETTINGS_KEY) ?? {})) {
+      const problem = groupProblem(name, definition, { knownProvider: this.#knownProvider, fromAdmin: true });
+      if (problem) console.warn(`[router] stored group "${name}" is unusable (${problem}); ignoring it`);
+      else stored[name] = definition;
+    }
+    return stored;
   }
 
   has(name: string): boolean {

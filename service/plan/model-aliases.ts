@@ -70,6 +70,11 @@ export class ModelAliases {
     for (const alias of storage.get<ModelAlias[]>(STORE_KEY) ?? []) this.#byName.set(alias.name, alias);
   }
 
+  /** Re-reads the store after another worker process changed it (ROUTER_WORKERS). */
+  reloadFromStore(): void {
+    this.#byName = new Map((this.#storage.get<ModelAlias[]>(STORE_KEY) ?? []).map((alias) => [alias.name, alias]));
+  }
+
   list(): ModelAlias[] {
     return [...this.#byName.values()].sort((a, b) => a.name.localeCompare(b.name));
   }

@@ -21,6 +21,9 @@ export type BreakerListener = (target: string, state: BreakerState) => void;
 
 type Run = () => Promise<unknown>;
 
+/** An operator's reset or a 429's cool-down: what other worker processes must hear of (ROUTER_WORKERS). */
+export type SharedBreakerEvent = { kind: 'cool-down'; target: string; until: number } | { kind: 'reset'; target: string } | { kind: 'reset-all' };
+
 export interface BreakerLimits {
   /** Targets whose breakers live for good (those named in a chain); any other expires when idle. */
   permanent: () => ReadonlySet<string>;
@@ -46,6 +49,7 @@ export class BreakerRegistry {
   readonly #overrides: Map<string, Partial<BreakerOptions>>;
   readonly #limits: BreakerLimits;
   readonly #listeners: BreakerListener[] = [];
+  readonly #sharedListeners: Array<(event: SharedBreakerEvent) => void> = [];
   readonly #sweeper: NodeJS.Timeout;
 
   constructor(options: BreakerOptions, overrides: Record<string, Partial<BreakerOptions>> = {}, limits: Partial<BreakerLimits> = {}) {
@@ -75,6 +79,7 @@ export class BreakerRegistry {
   coolDown(target: string, ms: number, now = Date.now()): number {
     const until = now + Math.min(Math.max(0, ms), this.#limits.maxCooldownMs);
     this.#coolUntil.set(target, until);
+    this.#share({ kind: 'cool-down', target, until });
     return until;
   }
 
@@ -105,6 +110,22 @@ export class BreakerRegistry {
     if (options && Object.keys(options).length > 0) this.#overrides.set(target, options);
     else this.#overrides.delete(target);
     if (JSON.stringify(this.optionsFor(target)) !== before) this.#drop(target);
+  }
+
+  /** Hears every reset and cool-down made here, to pass on to the other worker processes. */
+  onShared(listener: (event: SharedBreakerEvent) => void): void {
+    this.#sharedListeners.push(listener);
+  }
+
+  /** Applies a reset or cool-down another worker process made, without passing it on again. */
+  applyShared(event: SharedBreakerEvent): void {
+    if (event.kind === 'reset') this.#reset(event.target);
+    else if (event.kind === 'reset-all') this.#resetAll();
+    else if (event.until > Date.now()) this.#coolUntil.set(event.target, Math.min(event.until, Date.now() + this.#limits.maxCooldownMs));
+  }
+
+  #share(event: SharedBreakerEvent): void {
+    for (const listener of this.#sharedListeners) listener(event);
   }
 
   onStateChange(listener: BreakerListener): void {
@@ -146,6 +167,11 @@ export class BreakerRegistry {
    * next single failure does not reopen it at once; false when it had neither breaker nor cool-down.
    */
   reset(target: string): boolean {
+    this.#share({ kind: 'reset', target });
+    return this.#reset(target);
+  }
+
+  #reset(target: string): boolean {
     const cooled = this.#coolUntil.delete(target);
     const breaker = this.#breakers.get(target);
     if (!breaker) return cooled;
@@ -154,6 +180,11 @@ export class BreakerRegistry {
   }
 
   resetAll(): string[] {
+    this.#share({ kind: 'reset-all' });
+    return this.#resetAll();
+  }
+
+  #resetAll(): string[] {
     const targets = new Set([...this.#breakers.keys(), ...this.#coolUntil.keys()]);
     for (const [target, breaker] of [...this.#breakers]) this.#renew(target, breaker);
     this.#coolUntil.clear();
