@@ -35,6 +35,8 @@ describe('loadConfig refuses what the gateway could not run with', () => {
     ['a HOST that is not a host name', () => ({ HOST: 'http://example.com' }), /^HOST must be an IP address or a host name/],
     ['a body limit of a few bytes', () => ({ ROUTER_MAX_BODY_MB: '1e-9' }), /^ROUTER_MAX_BODY_MB must be a number from 0.1 to 1024/],
     ['a breaker reset Node would clamp to 1 ms', () => ({ ROUTER_BREAKER_RESET_MS: '3000000000' }), /^ROUTER_BREAKER_RESET_MS must be a whole number of milliseconds from 100 to 2147483647, got "3000000000"$/],
+    ['a fractional ROUTER_WORKERS', () => ({ ROUTER_WORKERS: '1.5' }), /^ROUTER_WORKERS must be a whole number or "auto", got "1.5"$/],
+    ['ROUTER_WORKERS=0', () => ({ ROUTER_WORKERS: '0' }), /^ROUTER_WORKERS must be a number from 1 to 256, got "0"$/],
     ['a sub-millisecond flush interval', () => ({ ROUTER_LOG_FLUSH_MS: '0.4' }), /^ROUTER_LOG_FLUSH_MS must be a whole number of milliseconds/],
     ['a request deadline past 2^31-1 ms', () => ({ ROUTER_REQUEST_TIMEOUT_MS: '2147483648' }), /^ROUTER_REQUEST_TIMEOUT_MS /],
     ['a classifier timeout past 2^31-1 ms', () => ({ ROUTER_CLASSIFIER_TIMEOUT_MS: '9e12' }), /^ROUTER_CLASSIFIER_TIMEOUT_MS /],

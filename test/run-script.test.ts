@@ -48,11 +48,12 @@ describe('scripts/ensure-node.sh', () => {
 });
 
 describe('./run start', () => {
-  it('stops the gateway when its own PID gets SIGTERM, leaving no process behind', async () => {
+  // ROUTER_WORKERS=2: the PID is the cluster's primary, which drains its workers before it exits.
+  it.each(['1', '2'])('stops the gateway (ROUTER_WORKERS=%s) when its own PID gets SIGTERM, leaving no process behind', async (workers) => {
     const port = await freePort();
     const run = spawn(path.join(ROOT, 'run'), ['start'], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE24_PREFIX, PORT: String(port), HOST: '127.0.0.1', ROUTER_DB: path.join(dir, 'run.db') },
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE24_PREFIX, PORT: String(port), HOST: '127.0.0.1', ROUTER_DB: path.join(dir, `run-${workers}.db`), ROUTER_WORKERS: workers },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

@@ -1,8 +1,9 @@
 // ROUTER_WORKERS=2, the real process as operators start it: requests spread over both workers, a
 // config change and a breaker reset made through one reach the other, Prometheus text sums both,
 // a killed worker is replaced, and SIGTERM drains both with every request recorded.
+import { spawn } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -11,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOpenAI, type FakeUpstream } from './support/fake-openai-upstream.ts';
 import { startGatewayProcess, writeGatewayFiles, type GatewayProcess } from './support/gateway-process.ts';
 import { until } from './support/until.ts';
+import { freePort } from './support/free-port.ts';
 
 let upstream: FakeUpstream;
 let dir: string;
@@ -165,5 +167,24 @@ describe('ROUTER_WORKERS=2', () => {
     db.close();
     // The worker killed above had written its rows already (the log flushes within 20 ms).
     expect(rows).toBe(chats);
+  }, 30_000);
+});
+
+describe('ROUTER_WORKERS=2 with a gateway that cannot start', () => {
+  it('stops with exit 1 and the reason, instead of re-forking workers that will fail again', async () => {
+    const categories = path.join(dir, 'broken-categories');
+    mkdirSync(categories);
+    writeFileSync(path.join(categories, 'code.json'), '{ not json');
+    const child = spawn(process.execPath, [path.resolve(import.meta.dirname, '../service/main.ts')], {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: String(await freePort()), HOST: '127.0.0.1', ROUTER_WORKERS: '2', ROUTER_CATEGORIES_DIR: categories, ROUTER_DB: path.join(dir, 'broken.db') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+    expect(code, output).toBe(1);
+    expect(output).toContain('cannot start: categories/code.json');
+    expect(output).toMatch(/worker \d exited during start \(code 1\); stopping/);
   }, 30_000);
 });

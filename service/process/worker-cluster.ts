@@ -46,6 +46,8 @@ export function runClusterPrimary(config: GatewayConfig): void {
       case 'ready': {
         const slot = slots.get(slotId)!;
         slot.ready = true;
+        // The first worker has migrated and seeded the database: the rest can open it without racing it.
+        if (!started && slotId === 1) for (let id = 2; id <= config.workers; id++) fork(id);
         if (!started && [...slots.values()].every((s) => s.ready)) {
           started = true;
           console.log(`[router] listening on http://${config.host}:${config.port}/v1 with ${config.workers} worker processes (database ${config.dbPath})`);
@@ -119,8 +121,7 @@ export function runClusterPrimary(config: GatewayConfig): void {
 
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
-  for (let id = 1; id <= config.workers; id++) {
-    slots.set(id, { startedAt: 0, streak: 0, ready: false });
-    fork(id);
-  }
+  for (let id = 1; id <= config.workers; id++) slots.set(id, { startedAt: 0, streak: 0, ready: false });
+  // One worker first: on a new file, several at once would race each other's migrations and seeding.
+  fork(1);
 }
