@@ -1,5 +1,6 @@
 // npm run bench [-- --quick] [-- --only throughput,paced,first-token,openclaw,classify] [-- --sdk-hop]
 // npm run bench -- --soak [--soak-seconds N]
+// npm run bench -- --only workers [--quick]   (throughput with ROUTER_WORKERS=1 and 2)
 //
 // One run measures, against the same fake OpenAI upstream: direct calls, the floor (a raw node:http
 // pass-through proxy), this gateway (`node service/main.ts`, default categories, model "router") and the
@@ -23,6 +24,11 @@ const option = (name: string): string | undefined => (args.includes(`--${name}`)
 
 if (args.includes('--soak')) {
   await import('./soak.ts');
+  process.exit(0);
+}
+// ROUTER_WORKERS=1 against 2 (bench/workers-bench.ts): its own gateways, so a part of its own.
+if (option('only') === 'workers') {
+  await import('./workers-bench.ts');
   process.exit(0);
 }
 

@@ -142,6 +142,9 @@ describe('ROUTER_WORKERS=2', () => {
     const requests = families.find((f) => f.name === 'llm_router_requests_total')!;
     const total = requests.metrics.reduce((sum, m) => sum + Number(m.value), 0);
     expect(total).toBe(chats);
+    // A state is not a count: a breaker closed in both workers reads 1, not 2.
+    const states = families.find((f) => f.name === 'llm_router_breaker_state')!;
+    expect(states.metrics.find((m) => m.labels?.target === 'fake/error:500' && m.labels.state === 'closed')?.value).toBe('1');
   });
 
   it('replaces a worker that dies', async () => {

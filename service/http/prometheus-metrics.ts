@@ -74,6 +74,8 @@ export class PrometheusMetrics {
       help: "1 for each target's current breaker state (closed, half_open, open), 0 for the others",
       labelNames: ['target', 'state'],
       registers,
+      // ROUTER_WORKERS > 1: the primary sums counters over workers; this state is 1 when open in any worker.
+      aggregator: 'max',
       collect() {
         this.reset();
         const states = new Map<string, string>();
@@ -88,6 +90,8 @@ export class PrometheusMetrics {
       help: "1 while a provider's health probes succeed, 0 once it counts as down; absent before its first probe",
       labelNames: ['provider'],
       registers,
+      // ROUTER_WORKERS > 1: the primary sums counters over workers; this state is 0 when down in any worker.
+      aggregator: 'min',
       collect() {
         this.reset();
         for (const p of deps.providerHealth?.() ?? []) if (p.status === 'up' || p.status === 'down') this.set({ provider: p.name }, p.status === 'up' ? 1 : 0);
@@ -133,6 +137,8 @@ export class PrometheusMetrics {
       help: "1 for each group deployment's current breaker state (closed, half_open, open), 0 for the others",
       labelNames: ['group', 'deployment', 'state'],
       registers,
+      // ROUTER_WORKERS > 1: the primary sums counters over workers; this state is 1 when open in any worker.
+      aggregator: 'max',
       collect() {
         this.reset();
         for (const d of read()) for (const state of BREAKER_STATES) this.set({ group: d.group, deployment: d.id, state }, d.breaker_state === state ? 1 : 0);

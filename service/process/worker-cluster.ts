@@ -5,6 +5,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { AggregatorRegistry } from 'prom-client';
 import type { GatewayConfig } from '../config/gateway-config.ts';
+import { runDetached } from './detached-task.ts';
 import { isRouterMessage, type PrimaryMessage, type WorkerMessage } from './cluster-messages.ts';
 
 /** A worker that lived shorter than this counts as crashing; its replacement waits longer each time. */
@@ -58,10 +59,13 @@ export function runClusterPrimary(config: GatewayConfig): void {
       case 'breaker':
         return others(worker, message);
       case 'metrics-request':
-        aggregator.clusterMetrics().then(
-          (text) => send(worker, { router: 'metrics-reply', id: message.id, text }),
-          (error: Error) => send(worker, { router: 'metrics-reply', id: message.id, error: error.message }),
-        );
+        runDetached('summing the workers’ metrics', async () => {
+          try {
+            send(worker, { router: 'metrics-reply', id: message.id, text: await aggregator.clusterMetrics() });
+          } catch (error) {
+            send(worker, { router: 'metrics-reply', id: message.id, error: (error as Error).message });
+          }
+        });
         return;
     }
   }
