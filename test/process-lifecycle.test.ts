@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { startFakeOpenAI, type FakeUpstream } from './support/fake-openai-upstream.ts';
 import { startGatewayProcess, writeGatewayFiles } from './support/gateway-process.ts';
+import { until } from './support/until.ts';
 
 let upstream: FakeUpstream;
 let dir: string;
@@ -39,9 +40,10 @@ describe('process lifecycle', () => {
   it('on SIGTERM stops accepting, lets in-flight requests finish, flushes the log and exits 0', async () => {
     const gw = await startGatewayProcess(envFor('term.db', { ROUTER_LOG_FLUSH_MS: '60000' }));
     const inFlight = chat(gw.url, 'fake/slow:700');
-    await new Promise((r) => setTimeout(r, 150));
+    await until(() => upstream.calls('slow:700') === 1, 10_000);
     gw.child.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 100));
+    // The server closes in the same turn as it logs this: a fixed wait was too short on a busy machine.
+    await until(() => gw.output().includes('no new connections'), 10_000);
     await expect(chat(gw.url)).rejects.toThrow();
 
     const res = await inFlight;
