@@ -36,6 +36,9 @@ import { CachedAnswers } from './cache/cached-answers.ts';
 import { ResponseCacheStore } from './store/response-cache-store.ts';
 import { CacheRollup } from './store/cache-rollup.ts';
 
+/** How long a write waits for another worker process's lock (ROUTER_WORKERS > 1). */
+const CLUSTER_BUSY_TIMEOUT_MS = 1000;
+
 export interface Gateway {
   app: Hono;
   router: ChatRouter;
@@ -86,6 +89,9 @@ export function buildGateway(config: GatewayConfig, overrides: GatewayOverrides 
   const checkpointer = config.dbPath === ':memory:' || overrides.checkpointWal === false ? undefined : new WalCheckpointer(db, config.dbPath);
   // Another process checkpoints; this one must not do it on its event loop either.
   if (overrides.checkpointWal === false) db.pragma('wal_autocheckpoint = 0');
+  // Several worker processes write the one file: a config write that met another worker's log flush
+  // (its process descheduled on a busy host) failed after 50 ms as a 500. Waiting longer is rare and short.
+  if (overrides.worker) db.pragma(`busy_timeout = ${CLUSTER_BUSY_TIMEOUT_MS}`);
   const log = new RequestLog(db, { flushDelayMs: config.logFlushMs });
   const retention = new LogRetention(db, { retentionDays: config.logRetentionDays, maxRows: config.logMaxRows });
   retention.start();
