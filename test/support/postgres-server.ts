@@ -1,6 +1,7 @@
 // A real PostgreSQL server for the store tests: Debian's binaries, a cluster initialised in a
 // temporary folder, listening on 127.0.0.1 on a free port (and a Unix socket in that folder).
-// PostgreSQL refuses to run as root, so under root the cluster belongs to `nobody`.
+// PostgreSQL refuses to run as root, so under root the cluster belongs to `nobody` (spawned with
+// its uid directly, not through runuser, so a stop signal reaches the postmaster itself).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +21,11 @@ export interface PostgresServer {
   close(): Promise<void>;
 }
 
-const RUN_AS = process.getuid?.() === 0 ? 'nobody' : undefined;
+const RUN_AS = process.getuid?.() === 0 ? { uid: idOf('-u'), gid: idOf('-g') } : {};
+
+function idOf(flag: '-u' | '-g'): number {
+  return Number(execFileSync('id', [flag, 'nobody']).toString().trim());
+}
 
 export function postgresBinDir(): string {
   const base = '/usr/lib/postgresql';
@@ -30,35 +35,28 @@ export function postgresBinDir(): string {
   return path.join(base, versions[0], 'bin');
 }
 
-function asServerUser(command: string, args: string[]): [string, string[]] {
-  return RUN_AS ? ['runuser', ['-u', RUN_AS, '--', command, ...args]] : [command, args];
-}
-
 let databases = 0;
 
 export async function startPostgres(): Promise<PostgresServer> {
   const bin = postgresBinDir();
   const dir = mkdtempSync(path.join(tmpdir(), 'router-pg-'));
   const data = path.join(dir, 'data');
-  if (RUN_AS) {
-    const uid = Number(execFileSync('id', ['-u', RUN_AS]).toString());
-    const gid = Number(execFileSync('id', ['-g', RUN_AS]).toString());
-    chownSync(dir, uid, gid);
-    chmodSync(dir, 0o700);
-  }
-  const [initCmd, initArgs] = asServerUser(path.join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C']);
-  execFileSync(initCmd, initArgs, { stdio: 'pipe' });
+  if (RUN_AS.uid !== undefined) chownSync(dir, RUN_AS.uid, RUN_AS.gid!);
+  chmodSync(dir, 0o700);
+  execFileSync(path.join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C'], { stdio: 'pipe', cwd: dir, ...RUN_AS });
   const port = await freePort();
   let child: ChildProcess | undefined;
 
   async function start(): Promise<void> {
     // fsync off: a test cluster that dies with its machine has nothing worth keeping.
-    const [cmd, args] = asServerUser(path.join(bin, 'postgres'), [
-      '-D', data, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${dir}`,
-      '-c', 'fsync=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200',
-    ]);
-    const proc = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const args = ['-D', data, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${dir}`,
+      '-c', 'fsync=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200'];
+    const proc = spawn(path.join(bin, 'postgres'), args, { stdio: ['ignore', 'ignore', 'pipe'], cwd: dir, ...RUN_AS });
     child = proc;
+    // A test run that ends without close() (a crash, a timeout) must not leave the server running.
+    const onExit = () => proc.kill('SIGKILL');
+    process.once('exit', onExit);
+    proc.once('exit', () => process.off('exit', onExit));
     let stderr = '';
     proc.stderr!.on('data', (chunk: Buffer) => {
       if (stderr.length < 20_000) stderr += chunk.toString();
@@ -87,7 +85,7 @@ export async function startPostgres(): Promise<PostgresServer> {
     child = undefined;
     if (!proc || proc.exitCode !== null) return;
     const gone = new Promise((r) => proc.once('exit', r));
-    // SIGINT is PostgreSQL's fast shutdown; under runuser the signal goes to runuser, which passes it on.
+    // SIGINT is PostgreSQL's fast shutdown.
     proc.kill('SIGINT');
     const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
     await gone;
