@@ -132,6 +132,7 @@ export type { ConfigFile } from './config-file.ts';
 type Env = Record<string, string | undefined>;
 
 export function loadConfig(env: Env = process.env): GatewayConfig {
+  refuseDatabaseUrl(env.ROUTER_DATABASE_URL);
   const configFile = env.ROUTER_CONFIG || undefined;
   const file = configFile ? readConfigFile(configFile) : {};
   const providers = buildProviders(env, file);
@@ -188,6 +189,20 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     cache: cacheFrom(env),
     reread: () => loadConfig(env),
   };
+}
+
+/**
+ * The PostgreSQL store (issue 18) so far holds the request log only (store/postgres/); categories,
+ * settings, audit, breaker events, cool-downs and stored responses are still SQLite's. Replicas
+ * sharing the log but not the configuration would disagree silently, so the setting is refused
+ * until the whole store moves.
+ */
+function refuseDatabaseUrl(url: string | undefined): void {
+  if (!url) return;
+  throw new ConfigError(
+    'ROUTER_DATABASE_URL is not supported yet: the PostgreSQL store covers the request log only, not yet categories and chains, ' +
+      'groups, classifier settings, audit, breaker events, cool-downs or stored responses; unset it to use the SQLite file (ROUTER_DB)',
+  );
 }
 
 function booleanFrom(value: string | undefined, fallback: boolean, name: string): boolean {
