@@ -37,7 +37,15 @@ export function postgresBinDir(): string {
 
 let databases = 0;
 
-export async function startPostgres(): Promise<PostgresServer> {
+export interface StartPostgresOptions {
+  /** Server settings (postgres -c name=value) over the test defaults (fsync off). */
+  settings?: Record<string, string>;
+}
+
+/** Test defaults: fsync off, since a test cluster that dies with its machine has nothing worth keeping. */
+const TEST_SETTINGS: Record<string, string> = { fsync: 'off', full_page_writes: 'off', max_connections: '200' };
+
+export async function startPostgres(options: StartPostgresOptions = {}): Promise<PostgresServer> {
   const bin = postgresBinDir();
   const dir = mkdtempSync(path.join(tmpdir(), 'router-pg-'));
   const data = path.join(dir, 'data');
@@ -48,9 +56,8 @@ export async function startPostgres(): Promise<PostgresServer> {
   let child: ChildProcess | undefined;
 
   async function start(): Promise<void> {
-    // fsync off: a test cluster that dies with its machine has nothing worth keeping.
-    const args = ['-D', data, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${dir}`,
-      '-c', 'fsync=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200'];
+    const settings = { ...TEST_SETTINGS, ...options.settings, listen_addresses: '127.0.0.1', unix_socket_directories: dir };
+    const args = ['-D', data, '-p', String(port), ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
     const proc = spawn(path.join(bin, 'postgres'), args, { stdio: ['ignore', 'ignore', 'pipe'], cwd: dir, ...RUN_AS });
     child = proc;
     // A test run that ends without close() (a crash, a timeout) must not leave the server running.

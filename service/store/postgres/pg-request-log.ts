@@ -20,15 +20,65 @@ export interface PgRequestLogOptions {
 }
 
 const DEFAULT_MAX_BUFFERED_ROWS = 10_000;
-/** Rows per INSERT statement: 23 parameters a row, well under PostgreSQL's 65,535 a statement. */
+/** Rows per INSERT statement, so one statement's JSON stays a few MB at most. */
 const ROWS_PER_INSERT = 1000;
 const RETRY_FIRST_MS = 100;
 const RETRY_MAX_MS = 30_000;
 
-const REQUEST_COLUMNS = `id, ts, category, classifier_method, requested_model, target, status, outcome, attempts, attempt_count,
-  total_ms, ttfb_ms, prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost_usd, cost_source, stream, user_agent, error, usage_estimated, classification`;
-const REQUEST_ROLLUP_COLUMNS = ['span', 'bucket', 'category', 'target', ...SUM_COLUMNS, 'ms_min', 'ms_max', ...BIN_COLUMNS];
-const ATTEMPT_ROLLUP_COLUMNS = ['span', 'bucket', 'target', 'kind', 'n', 'ms_sum', 'ms_min', 'ms_max', ...BIN_COLUMNS];
+/** The requests columns with their types, in RowValues order. */
+const REQUEST_COLUMNS: Array<[string, string]> = [
+  ['id', 'text'], ['ts', 'bigint'], ['category', 'text'], ['classifier_method', 'text'], ['requested_model', 'text'], ['target', 'text'],
+  ['status', 'integer'], ['outcome', 'text'], ['attempts', 'text'], ['attempt_count', 'integer'], ['total_ms', 'double precision'],
+  ['ttfb_ms', 'double precision'], ['prompt_tokens', 'double precision'], ['completion_tokens', 'double precision'], ['cached_tokens', 'double precision'],
+  ['reasoning_tokens', 'double precision'], ['cost_usd', 'double precision'], ['cost_source', 'text'], ['stream', 'integer'], ['user_agent', 'text'],
+  ['error', 'text'], ['usage_estimated', 'integer'], ['classification', 'text'],
+];
+const REQUEST_ROLLUP_COLUMNS: Array<[string, string]> = [
+  ['span', 'bigint'], ['bucket', 'bigint'], ['category', 'text'], ['target', 'text'],
+  ...SUM_COLUMNS.map((c): [string, string] => [c, 'double precision']), ['ms_min', 'double precision'], ['ms_max', 'double precision'],
+  ...BIN_COLUMNS.map((c): [string, string] => [c, 'bigint']),
+];
+const ATTEMPT_ROLLUP_COLUMNS: Array<[string, string]> = [
+  ['span', 'bigint'], ['bucket', 'bigint'], ['target', 'text'], ['kind', 'text'], ['n', 'bigint'], ['ms_sum', 'double precision'],
+  ['ms_min', 'double precision'], ['ms_max', 'double precision'], ...BIN_COLUMNS.map((c): [string, string] => [c, 'bigint']),
+];
+
+// A batch goes as one JSON parameter, unpacked by json_to_recordset: the statement's text is the
+// same for every batch, so it is prepared once per connection. Rows bound as $1…$n instead made a
+// new statement per batch size, and planning those wide upserts cost more than writing the rows.
+const INSERT_REQUESTS = {
+  name: 'router_insert_requests',
+  text: `INSERT INTO requests (${names(REQUEST_COLUMNS)}) SELECT ${names(REQUEST_COLUMNS)} FROM json_to_recordset($1::json) AS x(${typed(REQUEST_COLUMNS)})
+    ON CONFLICT (id) DO NOTHING RETURNING id`,
+};
+const UPSERT_REQUEST_ROLLUP = { name: 'router_upsert_request_rollup', text: upsertSql('request_rollup', REQUEST_ROLLUP_COLUMNS, 4) };
+const UPSERT_ATTEMPT_ROLLUP = { name: 'router_upsert_attempt_rollup', text: upsertSql('attempt_rollup', ATTEMPT_ROLLUP_COLUMNS, 4) };
+
+function names(columns: Array<[string, string]>): string {
+  return columns.map(([c]) => c).join(', ');
+}
+
+function typed(columns: Array<[string, string]>): string {
+  return columns.map(([c, t]) => `${c} ${t}`).join(', ');
+}
+
+/** Adds each row's sums to its roll-up row; rows come sorted by key (ORDER BY), so concurrent writers lock in one order. */
+function upsertSql(table: string, columns: Array<[string, string]>, keyLength: number): string {
+  const key = columns.slice(0, keyLength).map(([c]) => c);
+  const set = columns
+    .slice(keyLength)
+    .map(([c]) => (c === 'ms_min' ? `ms_min = LEAST(${table}.ms_min, excluded.ms_min)` : c === 'ms_max' ? `ms_max = GREATEST(${table}.ms_max, excluded.ms_max)` : `${c} = ${table}.${c} + excluded.${c}`))
+    .join(', ');
+  return `INSERT INTO ${table} (${names(columns)}) SELECT ${names(columns)} FROM json_to_recordset($1::json) AS x(${typed(columns)}) ORDER BY ${key.join(', ')}
+    ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${set}`;
+}
+
+/** Rows as objects keyed by column name, as json_to_recordset reads them. */
+function asJson(columns: Array<[string, string]>, rows: Iterable<ReadonlyArray<unknown>>): string {
+  const objects: Array<Record<string, unknown>> = [];
+  for (const row of rows) objects.push(Object.fromEntries(columns.map(([c], i) => [c, row[i]])));
+  return JSON.stringify(objects);
+}
 
 export class PgRequestLog implements RequestLogWriter {
   readonly #pool: PgPool;
@@ -173,11 +223,7 @@ export class PgRequestLog implements RequestLogWriter {
       const inserted = new Set<string>();
       let count = 0;
       for (let from = 0; from < values.length; from += ROWS_PER_INSERT) {
-        const chunk = values.slice(from, from + ROWS_PER_INSERT);
-        const result = await client.query<{ id: string }>(
-          `INSERT INTO requests (${REQUEST_COLUMNS}) VALUES ${placeholders(chunk.length, 23)} ON CONFLICT (id) DO NOTHING RETURNING id`,
-          chunk.flat(),
-        );
+        const result = await client.query<{ id: string }>({ ...INSERT_REQUESTS, values: [asJson(REQUEST_COLUMNS, values.slice(from, from + ROWS_PER_INSERT))] });
         count += result.rows.length;
         for (const row of result.rows) inserted.add(row.id);
       }
@@ -189,8 +235,10 @@ export class PgRequestLog implements RequestLogWriter {
         rollup.add(v);
         if (Array.isArray(records[i].attempts)) attempts.add(v[1], records[i].attempts);
       });
-      await upsert(client, 'request_rollup', REQUEST_ROLLUP_COLUMNS, 4, [...rollup.rows()]);
-      await upsert(client, 'attempt_rollup', ATTEMPT_ROLLUP_COLUMNS, 4, [...attempts.rows()]);
+      const rollupRows = [...rollup.rows()];
+      if (rollupRows.length > 0) await client.query({ ...UPSERT_REQUEST_ROLLUP, values: [asJson(REQUEST_ROLLUP_COLUMNS, rollupRows)] });
+      const attemptRows = [...attempts.rows()];
+      if (attemptRows.length > 0) await client.query({ ...UPSERT_ATTEMPT_ROLLUP, values: [asJson(ATTEMPT_ROLLUP_COLUMNS, attemptRows)] });
       await client.query('COMMIT');
       return count;
     } catch (error) {
@@ -227,38 +275,6 @@ export class PgRequestLog implements RequestLogWriter {
     this.#lastError = { at: new Date().toISOString(), message };
     console.error(`[router] request log: ${what}: ${message}`);
   }
-}
-
-type Querier = { query: PgPool['query'] };
-
-/** Adds each group's sums to its roll-up row; rows sorted by key so concurrent writers lock in one order. */
-async function upsert(client: Querier, table: string, columns: string[], keyLength: number, rows: Array<Array<number | string>>): Promise<void> {
-  if (rows.length === 0) return;
-  rows.sort((a, b) => compareKeys(a, b, keyLength));
-  const key = columns.slice(0, keyLength);
-  const set = columns
-    .slice(keyLength)
-    .map((c) => (c === 'ms_min' ? `ms_min = LEAST(${table}.ms_min, excluded.ms_min)` : c === 'ms_max' ? `ms_max = GREATEST(${table}.ms_max, excluded.ms_max)` : `${c} = ${table}.${c} + excluded.${c}`))
-    .join(', ');
-  const perStatement = Math.floor(60_000 / columns.length);
-  for (let from = 0; from < rows.length; from += perStatement) {
-    const chunk = rows.slice(from, from + perStatement);
-    await client.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${placeholders(chunk.length, columns.length)} ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${set}`, chunk.flat());
-  }
-}
-
-function compareKeys(a: Array<number | string>, b: Array<number | string>, length: number): number {
-  for (let i = 0; i < length; i++) {
-    if (a[i] < b[i]) return -1;
-    if (a[i] > b[i]) return 1;
-  }
-  return 0;
-}
-
-function placeholders(rows: number, columns: number): string {
-  const out: string[] = [];
-  for (let r = 0; r < rows; r++) out.push(`(${Array.from({ length: columns }, (_, c) => `$${r * columns + c + 1}`).join(', ')})`);
-  return out.join(', ');
 }
 
 /** PostgreSQL's text refuses U+0000, which JSON strings (model names, upstream error text) may carry. */
