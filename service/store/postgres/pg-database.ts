@@ -34,7 +34,10 @@ export function createPgPool(url: string, options: PgPoolOptions = {}): PgPool {
     types,
   });
   // An idle connection that PostgreSQL drops (restart, failover) emits here; the pool replaces it.
-  pool.on('error', (error) => console.error(`[router] PostgreSQL connection lost: ${error.message}`));
+  // A pool being ended still hears the server close its connections: nothing to report then.
+  pool.on('error', (error) => {
+    if (!pool.ending) console.error(`[router] PostgreSQL connection lost: ${error.message}`);
+  });
   return pool;
 }
 
