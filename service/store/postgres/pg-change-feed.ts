@@ -5,6 +5,7 @@
 // "everything changed", and a periodic re-read is the safety net for anything else missed.
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { runDetached } from '../../process/detached-task.ts';
 
 export const CONFIG_CHANNEL = 'router_config';
 /** Every topic changed: after a reconnect, and on the periodic re-read. */
@@ -99,17 +100,18 @@ export class PgChangeFeed {
   #scheduleReconnect(): void {
     const delay = Math.min(RECONNECT_MAX_MS, RECONNECT_FIRST_MS * 2 ** Math.min(this.#failures, 10));
     this.#reconnect = setTimeout(() => {
-      this.#listen().then(
-        () => {
-          this.#failures = 0;
-          // Whatever was announced while the connection was down was missed.
-          this.#changed(EVERYTHING);
-        },
-        () => {
+      runDetached('config change feed reconnect', async () => {
+        try {
+          await this.#listen();
+        } catch {
           this.#failures++;
           if (!this.#stopped) this.#scheduleReconnect();
-        },
-      );
+          return;
+        }
+        this.#failures = 0;
+        // Whatever was announced while the connection was down was missed.
+        this.#changed(EVERYTHING);
+      });
     }, delay);
     this.#reconnect.unref();
   }

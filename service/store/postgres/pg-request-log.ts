@@ -6,6 +6,7 @@
 // retried with backoff; past the bound the oldest rows are dropped and counted (health(), /metrics).
 // A killed replica loses the rows queued since its last write, at most ROUTER_LOG_FLUSH_MS' worth.
 import type { PgPool } from './pg-database.ts';
+import { runDetached } from '../../process/detached-task.ts';
 import type { RecordListener, RequestLogHealth, RequestRecord } from '../request-log.ts';
 import type { RequestLogWriter } from '../request-log-contract.ts';
 import { rowValues, type RowValues } from '../request-row.ts';
@@ -171,7 +172,7 @@ export class PgRequestLog implements RequestLogWriter {
   #schedule(delayMs: number): void {
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
-      this.flush().catch((error) => console.error('[router] request log flush failed', error));
+      runDetached('request log flush', () => this.flush());
     }, Math.max(0, delayMs));
     this.#timer.unref();
   }
