@@ -90,4 +90,9 @@ export const PG_MIGRATIONS: string[] = [
      items TEXT NOT NULL
    );
    CREATE INDEX stored_responses_expiry ON stored_responses (expires_at);`,
+  // A 429's cool-down, shared: every replica keeps the target out of its walk until `until_ms`.
+  `CREATE TABLE cooldowns (
+     target TEXT PRIMARY KEY,
+     until_ms BIGINT NOT NULL
+   );`,
 ];
