@@ -192,16 +192,15 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
 }
 
 /**
- * The PostgreSQL store (issue 18) so far holds the request log only (store/postgres/); categories,
- * settings, audit, breaker events, cool-downs and stored responses are still SQLite's. Replicas
- * sharing the log but not the configuration would disagree silently, so the setting is refused
- * until the whole store moves.
+ * The PostgreSQL store (issue 18) is partly built (store/postgres/: request log, settings, shared
+ * cool-downs) and not wired into the gateway; replicas sharing part of a store would disagree
+ * silently, so the setting is refused until the whole store moves.
  */
 function refuseDatabaseUrl(url: string | undefined): void {
   if (!url) return;
   throw new ConfigError(
-    'ROUTER_DATABASE_URL is not supported yet: the PostgreSQL store covers the request log only, not yet categories and chains, ' +
-      'groups, classifier settings, audit, breaker events, cool-downs or stored responses; unset it to use the SQLite file (ROUTER_DB)',
+    'ROUTER_DATABASE_URL is not supported yet: the gateway cannot run on PostgreSQL until categories and chains, groups, audit, ' +
+      'breaker events and stored responses have a PostgreSQL store too; unset it to use the SQLite file (ROUTER_DB)',
   );
 }
 
