@@ -32,7 +32,7 @@ const REQUEST_COLUMNS: Array<[string, string]> = [
   ['status', 'integer'], ['outcome', 'text'], ['attempts', 'text'], ['attempt_count', 'integer'], ['total_ms', 'double precision'],
   ['ttfb_ms', 'double precision'], ['prompt_tokens', 'double precision'], ['completion_tokens', 'double precision'], ['cached_tokens', 'double precision'],
   ['reasoning_tokens', 'double precision'], ['cost_usd', 'double precision'], ['cost_source', 'text'], ['stream', 'integer'], ['user_agent', 'text'],
-  ['error', 'text'], ['usage_estimated', 'integer'], ['classification', 'text'],
+  ['error', 'text'], ['usage_estimated', 'integer'], ['classification', 'text'], ['cache', 'text'], ['cost_saved_usd', 'double precision'],
 ];
 const REQUEST_ROLLUP_COLUMNS: Array<[string, string]> = [
   ['span', 'bigint'], ['bucket', 'bigint'], ['category', 'text'], ['target', 'text'],

@@ -95,4 +95,6 @@ export const PG_MIGRATIONS: string[] = [
      target TEXT PRIMARY KEY,
      until_ms BIGINT NOT NULL
    );`,
+  // The response cache's columns on each request row (SQLite's store/database.ts has them too).
+  `ALTER TABLE requests ADD COLUMN cache TEXT, ADD COLUMN cost_saved_usd DOUBLE PRECISION;`,
 ];
