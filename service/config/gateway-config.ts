@@ -135,6 +135,7 @@ export type { ConfigFile } from './config-file.ts';
 type Env = Record<string, string | undefined>;
 
 export function loadConfig(env: Env = process.env): GatewayConfig {
+  refuseDatabaseUrl(env.ROUTER_DATABASE_URL);
   const configFile = env.ROUTER_CONFIG || undefined;
   const file = configFile ? readConfigFile(configFile) : {};
   const providers = buildProviders(env, file);
@@ -192,6 +193,19 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     cache: cacheFrom(env),
     reread: () => loadConfig(env),
   };
+}
+
+/**
+ * The PostgreSQL store (issue 18) is partly built (store/postgres/: request log, settings, shared
+ * cool-downs) and not wired into the gateway; replicas sharing part of a store would disagree
+ * silently, so the setting is refused until the whole store moves.
+ */
+function refuseDatabaseUrl(url: string | undefined): void {
+  if (!url) return;
+  throw new ConfigError(
+    'ROUTER_DATABASE_URL is not supported yet: the gateway cannot run on PostgreSQL until categories and chains, groups, audit, ' +
+      'breaker events and stored responses have a PostgreSQL store too; unset it to use the SQLite file (ROUTER_DB)',
+  );
 }
 
 function booleanFrom(value: string | undefined, fallback: boolean, name: string): boolean {

@@ -22,7 +22,7 @@ export interface AttemptMetrics {
 export const ATTEMPT_QUERY = `SELECT target, kind, SUM(n) AS n, MIN(ms_min) AS ms_min, MAX(ms_max) AS ms_max, ${BIN_COLUMNS.map((c) => `SUM(${c}) AS ${c}`).join(', ')}
   FROM (SELECT * FROM attempt_rollup WHERE span = ${HOUR_MS} AND bucket >= ?
         UNION ALL
-        SELECT * FROM attempt_rollup WHERE span = ${MINUTE_MS} AND bucket >= ? AND bucket < ?)
+        SELECT * FROM attempt_rollup WHERE span = ${MINUTE_MS} AND bucket >= ? AND bucket < ?) AS spans
  GROUP BY target, kind`;
 
 interface Called {
@@ -33,7 +33,11 @@ interface Called {
 
 /** Attempt figures by target over the roll-up buckets from `hourFrom` (hours) and `minuteFrom` up to it (minutes). */
 export function queryAttemptMetrics(db: Db, hourFrom: number, minuteFrom: number): Record<string, AttemptMetrics> {
-  const rows = db.prepare(ATTEMPT_QUERY).all(hourFrom, minuteFrom, hourFrom) as Array<Record<string, number | string | null>>;
+  return summarizeAttempts(db.prepare(ATTEMPT_QUERY).all(hourFrom, minuteFrom, hourFrom) as Array<Record<string, number | string | null>>);
+}
+
+/** Attempt figures by target from ATTEMPT_QUERY's rows, whichever store they came from. */
+export function summarizeAttempts(rows: Array<Record<string, number | string | null>>): Record<string, AttemptMetrics> {
   const out: Record<string, AttemptMetrics> = {};
   const called = new Map<string, Called>();
   const answered = new Map<string, number>();

@@ -47,7 +47,18 @@ export interface MetricsSummary {
 export function queryMetrics(db: Db, windowMs: number | null, recentLimit = 20, now = Date.now()): MetricsSummary {
   const since = windowMs === null ? 0 : now - windowMs;
   const { hourFrom, minuteFrom } = windowBuckets(windowMs === null ? null : since, now);
-  const groups = (db.prepare(ROLLUP_QUERY).all(hourFrom, minuteFrom, hourFrom) as Array<Record<string, number | string | null>>).map(toGroup);
+  return summarizeMetrics(windowMs, {
+    rollup: db.prepare(ROLLUP_QUERY).all(hourFrom, minuteFrom, hourFrom) as RollupRow[],
+    attempts: queryAttemptMetrics(db, hourFrom, minuteFrom),
+    recent: recentRequests(db, since, recentLimit),
+  });
+}
+
+export type RollupRow = Record<string, number | string | null>;
+
+/** The summary from ROLLUP_QUERY's rows, the attempt figures and the latest rows, whichever store they came from. */
+export function summarizeMetrics(windowMs: number | null, read: { rollup: RollupRow[]; attempts: Record<string, AttemptMetrics>; recent: unknown[] }): MetricsSummary {
+  const groups = read.rollup.map(toGroup);
 
   const all = emptyGroup();
   const byTarget = new Map<string, RollupGroup>();
@@ -81,9 +92,9 @@ export function queryMetrics(db: Db, windowMs: number | null, recentLimit = 20, 
     model_distribution: distribution([...byTarget].map(([k, g]) => [k, g.n])),
     category_distribution: distribution([...byCategory].map(([k, g]) => [k, g.n])),
     provider_distribution: distribution(byProvider),
-    targets: withAttempts(Object.fromEntries([...byTarget].map(([target, g]) => [target, targetMetrics(g)])), queryAttemptMetrics(db, hourFrom, minuteFrom)),
+    targets: withAttempts(Object.fromEntries([...byTarget].map(([target, g]) => [target, targetMetrics(g)])), read.attempts),
     categories: Object.fromEntries([...byCategory].map(([k, g]) => [k, { calls: g.n, cost_usd: round(g.cost_usd, 6) }])),
-    recent_requests: recentRequests(db, since, recentLimit),
+    recent_requests: read.recent,
   };
 }
 
@@ -107,7 +118,7 @@ export const ROLLUP_QUERY = `SELECT category, target, ${SUM_COLUMNS.map((c) => `
        ${BIN_COLUMNS.map((c) => `SUM(${c}) AS ${c}`).join(', ')}
   FROM (SELECT * FROM request_rollup WHERE span = ${HOUR_MS} AND bucket >= ?
         UNION ALL
-        SELECT * FROM request_rollup WHERE span = ${MINUTE_MS} AND bucket >= ? AND bucket < ?)
+        SELECT * FROM request_rollup WHERE span = ${MINUTE_MS} AND bucket >= ? AND bucket < ?) AS spans
  GROUP BY category, target`;
 
 /** Adds each target's attempts; a target that was tried but never served still gets an entry. */

@@ -30,7 +30,7 @@ export type RequestView = Record<string, unknown> & { id: string; timestamp: str
 /** Rows a page examines at most before it answers (with a cursor to go on from). */
 export const MAX_SCAN = 5000;
 
-const COLUMNS = `id, ts, category, classifier_method, requested_model, target, status, outcome, attempts, attempt_count, total_ms, ttfb_ms,
+export const COLUMNS = `id, ts, category, classifier_method, requested_model, target, status, outcome, attempts, attempt_count, total_ms, ttfb_ms,
   prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost_usd, cost_source, usage_estimated, stream, user_agent, error, classification,
   cache, cost_saved_usd`;
 
@@ -92,7 +92,7 @@ export function listRequests(db: Db, filters: RequestFilters, limit: number, cur
   return { data: rows.map(toView), next_cursor: next };
 }
 
-function toView(r: Record<string, unknown>): RequestView {
+export function toView(r: Record<string, unknown>): RequestView {
   const { rid: _rid, ...row } = r;
   return {
     ...row,
@@ -114,12 +114,12 @@ function parseJson(value: unknown, fallback: unknown): unknown {
   }
 }
 
-function encodeCursor(ts: number, rowid: number): string {
+export function encodeCursor(ts: number, rowid: number): string {
   return Buffer.from(`${ts}:${rowid}`).toString('base64url');
 }
 
 /** The position a cursor names; throws CursorError for anything this module did not make. */
-function decodeCursor(cursor: string): { ts: number; rowid: number } {
+export function decodeCursor(cursor: string): { ts: number; rowid: number } {
   const match = /^(-?\d+):(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString());
   if (!match) throw new CursorError(`cursor "${cursor.slice(0, 64)}" is not one this gateway gave`);
   return { ts: Number(match[1]), rowid: Number(match[2]) };

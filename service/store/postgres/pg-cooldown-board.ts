@@ -1,0 +1,67 @@
+// 429 cool-downs shared by every replica: the replica that got the Retry-After writes the target's
+// end time (the later one wins, as within one process) and announces it; each replica applies the
+// announced cool-downs to its own breaker registry. Breaker error counts stay per replica: each
+// sees its own traffic's failures, and pooling them would need a write per failed call.
+// Not wired into the gateway yet (ROUTER_DATABASE_URL is refused).
+import type { PgPool } from './pg-database.ts';
+import type { PgChangeFeed } from './pg-change-feed.ts';
+
+export const COOLDOWNS_TOPIC = 'cooldowns';
+
+export interface Cooldown {
+  target: string;
+  until: number;
+}
+
+export class PgCooldownBoard {
+  readonly #pool: PgPool;
+  readonly #feed: PgChangeFeed | undefined;
+
+  constructor(pool: PgPool, feed?: PgChangeFeed) {
+    this.#pool = pool;
+    this.#feed = feed;
+  }
+
+  /** Records a cool-down for every replica; an earlier end than the one already stored leaves it. */
+  async publish(target: string, until: number): Promise<void> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(
+        'INSERT INTO cooldowns (target, until_ms) VALUES ($1, $2) ON CONFLICT (target) DO UPDATE SET until_ms = GREATEST(cooldowns.until_ms, excluded.until_ms)',
+        [target, Math.round(until)],
+      );
+      // Over ones go when anyone writes, so the table holds only what is cooling.
+      await client.query('DELETE FROM cooldowns WHERE until_ms <= $1', [Date.now()]);
+      await this.#feed?.notify(client, COOLDOWNS_TOPIC);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** The cool-downs not over at `now`: what a replica applies when told of a change, and at start. */
+  async active(now = Date.now()): Promise<Cooldown[]> {
+    const { rows } = await this.#pool.query<{ target: string; until_ms: number }>('SELECT target, until_ms FROM cooldowns WHERE until_ms > $1 ORDER BY target', [now]);
+    return rows.map((r) => ({ target: r.target, until: r.until_ms }));
+  }
+
+  /** A breaker reset ends the target's cool-down everywhere. */
+  async clear(target: string): Promise<void> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('DELETE FROM cooldowns WHERE target = $1', [target]);
+      await this.#feed?.notify(client, COOLDOWNS_TOPIC);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+}

@@ -1,0 +1,100 @@
+// The PostgreSQL schema, as versioned migrations (APPEND only: a replica applies the ones past the
+// highest version in schema_migrations). The same tables as SQLite's (store/database.ts), with a
+// `seq` column standing in for SQLite's rowid in the request log's cursor.
+import { BIN_COLUMNS, SUM_COLUMNS } from '../request-rollup.ts';
+
+const REQUEST_ROLLUP = `CREATE TABLE request_rollup (
+  span BIGINT NOT NULL,
+  bucket BIGINT NOT NULL,
+  category TEXT NOT NULL,
+  target TEXT NOT NULL,
+  ${SUM_COLUMNS.map((c) => `${c} DOUBLE PRECISION NOT NULL DEFAULT 0`).join(',\n  ')},
+  ms_min DOUBLE PRECISION,
+  ms_max DOUBLE PRECISION,
+  ${BIN_COLUMNS.map((c) => `${c} BIGINT NOT NULL DEFAULT 0`).join(', ')},
+  PRIMARY KEY (span, bucket, category, target)
+);`;
+
+const ATTEMPT_ROLLUP = `CREATE TABLE attempt_rollup (
+  span BIGINT NOT NULL,
+  bucket BIGINT NOT NULL,
+  target TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  n BIGINT NOT NULL DEFAULT 0,
+  ms_sum DOUBLE PRECISION NOT NULL DEFAULT 0,
+  ms_min DOUBLE PRECISION,
+  ms_max DOUBLE PRECISION,
+  ${BIN_COLUMNS.map((c) => `${c} BIGINT NOT NULL DEFAULT 0`).join(', ')},
+  PRIMARY KEY (span, bucket, target, kind)
+);`;
+
+export const PG_MIGRATIONS: string[] = [
+  `CREATE TABLE requests (
+     seq BIGSERIAL NOT NULL,
+     id TEXT PRIMARY KEY,
+     ts BIGINT NOT NULL,
+     category TEXT,
+     classifier_method TEXT,
+     requested_model TEXT,
+     target TEXT,
+     status INTEGER NOT NULL,
+     outcome TEXT NOT NULL,
+     attempts TEXT NOT NULL,
+     attempt_count INTEGER NOT NULL,
+     total_ms DOUBLE PRECISION NOT NULL,
+     ttfb_ms DOUBLE PRECISION,
+     prompt_tokens DOUBLE PRECISION,
+     completion_tokens DOUBLE PRECISION,
+     cached_tokens DOUBLE PRECISION,
+     reasoning_tokens DOUBLE PRECISION,
+     cost_usd DOUBLE PRECISION,
+     cost_source TEXT,
+     stream INTEGER NOT NULL,
+     user_agent TEXT,
+     error TEXT,
+     usage_estimated INTEGER NOT NULL DEFAULT 0,
+     classification TEXT
+   );
+   -- GET /requests walks newest first along (ts, seq); recent_requests along ts.
+   CREATE INDEX requests_ts_seq ON requests (ts DESC, seq DESC);
+   ${REQUEST_ROLLUP}
+   ${ATTEMPT_ROLLUP}
+   CREATE TABLE categories (
+     name TEXT PRIMARY KEY,
+     position INTEGER NOT NULL,
+     definition TEXT NOT NULL,
+     updated_at BIGINT NOT NULL
+   );
+   CREATE TABLE settings (
+     key TEXT PRIMARY KEY,
+     value TEXT NOT NULL,
+     updated_at BIGINT NOT NULL
+   );
+   CREATE TABLE config_audit (
+     id BIGSERIAL PRIMARY KEY,
+     ts BIGINT NOT NULL,
+     route TEXT NOT NULL,
+     old_value TEXT,
+     new_value TEXT
+   );
+   CREATE TABLE breaker_events (
+     id BIGSERIAL PRIMARY KEY,
+     ts BIGINT NOT NULL,
+     target TEXT NOT NULL,
+     state TEXT NOT NULL
+   );
+   CREATE TABLE stored_responses (
+     id TEXT PRIMARY KEY,
+     created_at BIGINT NOT NULL,
+     expires_at BIGINT NOT NULL,
+     items TEXT NOT NULL
+   );
+   CREATE INDEX stored_responses_expiry ON stored_responses (expires_at);`,
+  // A 429's cool-down, shared: every replica keeps the target out of its walk until `until_ms`.
+  `CREATE TABLE cooldowns (
+     target TEXT PRIMARY KEY,
+     until_ms BIGINT NOT NULL
+   );`,
+  // The response cache's columns on each request row (SQLite's store/database.ts has them too).
+  `ALTER TABLE requests ADD COLUMN cache TEXT, ADD COLUMN cost_saved_usd DOUBLE PRECISION;`,
+];
