@@ -84,6 +84,15 @@ describe('chat completions through the gateway', () => {
     }
   });
 
+  it('sends a body with non-ASCII text (accents, emoji, CJK) upstream as the client’s own UTF-8 bytes', async () => {
+    const body = '{"model":"router/conversation","messages":[{"role":"user","content":"Grüße 🌍 — 東京 «ok»"}], "ünïcode_key": "é"}';
+    const before = upstream.requests.length;
+    const res = await fetch(`${gw.baseURL}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8' }, body });
+    expect(res.status).toBe(200);
+    await res.text();
+    expect(upstream.requests[before].raw).toBe(body.replace('"router/conversation"', '"text"').replace(/}$/, ',"stream":false}'));
+  });
+
   it('streams SSE chunks with the usage chunk when include_usage is set', async () => {
     const { data: stream, response } = await client.chat.completions
       .create({ model: 'router/conversation', messages: [{ role: 'user', content: 'hi' }], stream: true, stream_options: { include_usage: true } })

@@ -178,12 +178,11 @@ export function answerJson(value: object): string {
   return rawJsonOf(value) ?? JSON.stringify(value);
 }
 
-/** The client's own JSON text of a request, with its scan, so an OpenAI-family target can get the client's bytes with only `model` (and stream fields) replaced. */
+/** The client's own JSON body of a request, with its scan, so an OpenAI-family target can get the client's bytes with only `model` (and stream fields) replaced. */
 export interface RequestText {
-  text: string;
+  bytes: Buffer;
+  /** Offsets in `bytes`. */
   scan: JsonTextScan;
-  /** The client's bytes, when the text is all ASCII (offsets in the text are then offsets in the bytes). */
-  asciiBytes?: Buffer;
 }
 
 const REQUEST_TEXT: unique symbol = Symbol('requestText');

@@ -1,12 +1,14 @@
-// A client's JSON body as text: one pass that measures its nesting and finds its top-level
+// A client's JSON body as bytes: one pass that measures its nesting and finds its top-level
 // members, so a request can go upstream as the client's own bytes with only a member or two
 // replaced, instead of being serialised again (for a 35 KB agent request, serialising costs
 // more than everything else the gateway does). Strings are skipped with indexOf, so the pass
-// costs in proportion to the structure, not the text.
+// costs in proportion to the structure, not the text. The pass reads UTF-8 bytes, not text:
+// every byte JSON's structure uses is ASCII, and no byte of a multi-byte UTF-8 character is,
+// so offsets are byte offsets for any body and the splice copies bytes without encoding again.
 
 export interface TopLevelMember {
   key: string;
-  /** Where the member's value starts and ends (exclusive) in the text. */
+  /** Where the member's value starts and ends (exclusive), in bytes. */
   valueStart: number;
   valueEnd: number;
 }
@@ -27,8 +29,9 @@ const CLOSE_BRACKET = 93;
 const COLON = 58;
 const COMMA = 44;
 
-/** Scans `text`; stops early once nesting passes `maxDepth` (depth is then maxDepth + 1). Never throws; text that is not JSON gives `members: null`. */
-export function scanJsonText(text: string, maxDepth: number): JsonTextScan {
+/** Scans UTF-8 `source`; stops early once nesting passes `maxDepth` (depth is then maxDepth + 1). Never throws; text that is not JSON gives `members: null`. */
+export function scanJsonText(source: Buffer | string, maxDepth: number): JsonTextScan {
+  const text = typeof source === 'string' ? Buffer.from(source) : source;
   let depth = 0;
   let deepest = 0;
   let members: TopLevelMember[] | null = [];
@@ -37,13 +40,13 @@ export function scanJsonText(text: string, maxDepth: number): JsonTextScan {
   let expectingKey = false;
   const seen = new Set<string>();
   for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
+    const c = text[i];
     if (c === QUOTE) {
       const end = stringEnd(text, i);
       if (end === -1) return { depth: deepest, members: null };
       if (depth === 1 && expectingKey) {
-        const raw = text.slice(i + 1, end);
-        pendingKey = raw.includes('\\') ? safeDecode(text.slice(i, end + 1)) : raw;
+        const raw = text.toString('utf8', i + 1, end);
+        pendingKey = raw.includes('\\') ? safeDecode(text.toString('utf8', i, end + 1)) : raw;
         expectingKey = false;
       }
       i = end;
@@ -111,35 +114,23 @@ function splicePieces(length: number, textIndexOfBrace: number, scan: JsonTextSc
 }
 
 /**
- * The text with the given top-level members' values replaced by JSON literals, and those it lacked
- * appended; every other byte is the client's. Null when the scan found no usable members.
+ * The body with the given top-level members' values replaced by JSON literals, and those it lacked
+ * appended; every other byte is the client's, copied. Null when the scan found no usable members.
  */
-export function spliceMembers(text: string, scan: JsonTextScan, edits: Record<string, string>): string | null {
-  const pieces = splicePieces(text.length, text.indexOf('{'), scan, edits);
-  if (pieces === null) return null;
-  let out = '';
-  for (const piece of pieces) out += typeof piece === 'string' ? piece : text.slice(piece.from, piece.to);
-  return out;
-}
-
-/**
- * The same splice on the client's bytes, for a body whose text is all ASCII (so the scan's character
- * offsets are byte offsets): the bytes are copied, never encoded again.
- */
-export function spliceMemberBytes(bytes: Buffer, scan: JsonTextScan, edits: Record<string, string>): Buffer | null {
-  const pieces = splicePieces(bytes.length, bytes.indexOf(123), scan, edits);
+export function spliceMembers(bytes: Buffer, scan: JsonTextScan, edits: Record<string, string>): Buffer<ArrayBuffer> | null {
+  const pieces = splicePieces(bytes.length, bytes.indexOf(OPEN_BRACE), scan, edits);
   if (pieces === null) return null;
   return Buffer.concat(pieces.map((piece) => (typeof piece === 'string' ? Buffer.from(piece) : bytes.subarray(piece.from, piece.to))));
 }
 
 /** Index of the quote closing the string that opens at `start`, or -1. */
-function stringEnd(text: string, start: number): number {
+function stringEnd(text: Buffer, start: number): number {
   let i = start;
   for (;;) {
-    i = text.indexOf('"', i + 1);
+    i = text.indexOf(QUOTE, i + 1);
     if (i === -1) return -1;
     let backslashes = 0;
-    for (let j = i - 1; text.charCodeAt(j) === BACKSLASH; j--) backslashes++;
+    for (let j = i - 1; text[j] === BACKSLASH; j--) backslashes++;
     if (backslashes % 2 === 0) return i;
   }
 }
@@ -156,18 +147,18 @@ function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 13 || c === 9;
 }
 
-function firstNonSpace(text: string): number {
+function firstNonSpace(text: Buffer): number {
   let i = 0;
-  while (i < text.length && isSpace(text.charCodeAt(i))) i++;
+  while (i < text.length && isSpace(text[i])) i++;
   return i;
 }
 
-function skipSpace(text: string, i: number): number {
-  while (i < text.length && isSpace(text.charCodeAt(i))) i++;
+function skipSpace(text: Buffer, i: number): number {
+  while (i < text.length && isSpace(text[i])) i++;
   return i;
 }
 
-function trimEnd(text: string, end: number): number {
-  while (end > 0 && isSpace(text.charCodeAt(end - 1))) end--;
+function trimEnd(text: Buffer, end: number): number {
+  while (end > 0 && isSpace(text[end - 1])) end--;
   return end;
 }

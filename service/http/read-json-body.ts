@@ -1,6 +1,8 @@
 // Reads a JSON body within the size limit; anything unreadable is the client's mistake (4xx).
 import type { Context } from 'hono';
+import type { Readable } from 'node:stream';
 import { HttpError, invalidRequest } from './openai-error.ts';
+import { readBounded, StreamTooLarge } from '../io/bounded-read.ts';
 import { scanJsonText } from '../canonical/json-text.ts';
 import { withRequestText } from '../canonical/chat-types.ts';
 
@@ -12,21 +14,22 @@ export async function readJsonBody(c: Context, maxBytes: number): Promise<unknow
   const declared = Number(c.req.header('content-length') ?? NaN);
   if (declared > maxBytes) throw tooLarge(maxBytes);
   // On Node the IncomingMessage is read directly: building a WHATWG Request just to read its body costs more than the rest of the hop.
-  const incoming = (c.env as { incoming?: AsyncIterable<Buffer> } | undefined)?.incoming;
+  const incoming = (c.env as { incoming?: Readable } | undefined)?.incoming;
   let text: string;
   let bytes: Buffer;
   try {
-    bytes = incoming ? await readLimitedNode(incoming, maxBytes) : await readLimitedWeb(c.req.raw.body, maxBytes);
+    bytes = incoming ? await readBounded(incoming, maxBytes) : await readLimitedWeb(c.req.raw.body, maxBytes);
     text = bytes.toString('utf8');
   } catch (error) {
     if (error instanceof HttpError) throw error;
+    if (error instanceof StreamTooLarge) throw tooLarge(maxBytes);
     // The upload broke off: the client went away (or its connection did) before the body was whole.
     throw new HttpError(499, 'invalid_request_error', 'the client closed the connection before the request body was complete', null, 'client_closed');
   }
   if (text.trim() === '') throw invalidRequest('the request body is empty; send a JSON object', null, 'missing_body');
   // One pass over the text: its depth (a body nested past the limit would overflow the stack when
   // serialised) and its top-level members (so it can go upstream as sent; see json-text.ts).
-  const scan = scanJsonText(text, MAX_REQUEST_DEPTH);
+  const scan = scanJsonText(bytes, MAX_REQUEST_DEPTH);
   if (scan.depth > MAX_REQUEST_DEPTH) {
     throw invalidRequest(`the request body nests deeper than ${MAX_REQUEST_DEPTH} levels`, null, 'too_deeply_nested');
   }
@@ -36,18 +39,7 @@ export async function readJsonBody(c: Context, maxBytes: number): Promise<unknow
   } catch (error) {
     throw invalidRequest(`the request body is not valid JSON: ${(error as Error).message}`, null, 'invalid_json');
   }
-  return withRequestText(body, { text, scan, asciiBytes: bytes.length === text.length ? bytes : undefined });
-}
-
-async function readLimitedNode(incoming: AsyncIterable<Buffer>, maxBytes: number): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  let size = 0;
-  for await (const part of incoming) {
-    size += part.byteLength;
-    if (size > maxBytes) throw tooLarge(maxBytes);
-    parts.push(part);
-  }
-  return parts.length === 1 ? parts[0] : Buffer.concat(parts);
+  return withRequestText(body, { bytes, scan });
 }
 
 async function readLimitedWeb(body: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<Buffer> {

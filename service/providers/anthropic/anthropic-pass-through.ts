@@ -45,9 +45,9 @@ export async function anthropicPassThrough(target: PassThroughTarget, call: Pass
 }
 
 /** The client's own bytes with only `model` replaced when it sent them as read (messages); else serialised once. */
-export function passThroughBody(call: PassThroughCall): string {
+export function passThroughBody(call: PassThroughCall): string | Buffer<ArrayBuffer> {
   const original = call.endpoint === 'messages' ? requestTextOf(call.body as unknown as ChatRequest) : undefined;
-  return (original && spliceMembers(original.text, original.scan, { model: JSON.stringify(call.model) })) || JSON.stringify({ ...call.body, model: call.model });
+  return (original && spliceMembers(original.bytes, original.scan, { model: JSON.stringify(call.model) })) || JSON.stringify({ ...call.body, model: call.model });
 }
 
 function isStream(headers: Record<string, string>): boolean {

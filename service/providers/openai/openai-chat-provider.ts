@@ -5,7 +5,8 @@
 import { Agent, request, type Dispatcher } from 'undici';
 import type { Readable } from 'node:stream';
 import { requestTextOf, withRawJson, type ChatCompletion, type ChatCompletionChunk, type ChatRequest } from '../../canonical/chat-types.ts';
-import { spliceMemberBytes, spliceMembers } from '../../canonical/json-text.ts';
+import { spliceMembers } from '../../canonical/json-text.ts';
+import { readBounded, StreamTooLarge } from '../../io/bounded-read.ts';
 import type { ProviderConfig } from '../../config/gateway-config.ts';
 import type { ChatProvider, ProviderCall } from '../chat-provider.ts';
 import { ProviderError } from '../provider-error.ts';
@@ -101,8 +102,9 @@ export class OpenAIChatProvider implements ChatProvider {
 
   #bodyError(error: unknown, signal: AbortSignal, inStream: boolean): ProviderError {
     if (error instanceof ProviderError) return error;
-    if (error instanceof SseLineTooLong || error instanceof AnswerTooLarge) {
-      return new ProviderError({ provider: this.name, kind: 'invalid-response', message: error.message });
+    if (error instanceof SseLineTooLong) return new ProviderError({ provider: this.name, kind: 'invalid-response', message: error.message });
+    if (error instanceof StreamTooLarge) {
+      return new ProviderError({ provider: this.name, kind: 'invalid-response', message: `upstream answer is larger than ${error.limit} bytes` });
     }
     return errorFromTransport(this.name, error, signal, inStream);
   }
@@ -116,9 +118,8 @@ export function toPlainBody(request: ChatRequest, model: string): string | Buffe
 
 function spliced(request: ChatRequest, edits: Record<string, string>): string | Buffer | null {
   const original = requestTextOf(request);
-  if (!original) return null;
-  // Copying ASCII bytes beats encoding a 35 KB string to UTF-8 again.
-  return original.asciiBytes ? spliceMemberBytes(original.asciiBytes, original.scan, edits) : spliceMembers(original.text, original.scan, edits);
+  // Copying the client's bytes beats encoding a 35 KB string to UTF-8 again.
+  return original ? spliceMembers(original.bytes, original.scan, edits) : null;
 }
 
 /** Usage is always requested upstream so every streamed request can be costed; the SSE writer strips it for clients that did not ask. */
@@ -136,32 +137,9 @@ function parseAnswer(provider: string, text: string): unknown {
   }
 }
 
-class AnswerTooLarge extends Error {
-  constructor(limit: number) {
-    super(`upstream answer is larger than ${limit} bytes`);
-    this.name = 'AnswerTooLarge';
-  }
-}
-
 /** Reads a body up to `limit` bytes; past it, stops reading and throws (or, for error bodies, keeps what it has). */
 async function readCapped(body: Readable, limit: number, truncate = false): Promise<string> {
-  const parts: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const part of body) {
-      const bytes = part as Buffer;
-      size += bytes.byteLength;
-      if (size > limit) {
-        if (!truncate) throw new AnswerTooLarge(limit);
-        parts.push(bytes.subarray(0, bytes.byteLength - (size - limit)));
-        break;
-      }
-      parts.push(bytes);
-    }
-  } finally {
-    if (!body.readableEnded) body.destroy();
-  }
-  return parts.length === 1 ? parts[0].toString('utf8') : Buffer.concat(parts).toString('utf8');
+  return (await readBounded(body, limit, truncate)).toString('utf8');
 }
 
 let shared: Agent | undefined;
