@@ -4,7 +4,7 @@
 // the answer (or the failure) in their own shape.
 //
 //   canonical request → plan (classify, chain) → answers (the walk; a cache can wrap it) → answer
-import { randomUUID } from 'node:crypto';
+import { newRequestId } from '../record/request-id.ts';
 import type { ChatCompletion, ChatRequest } from '../canonical/chat-types.ts';
 import type { ProviderConfig } from '../config/gateway-config.ts';
 import { HttpError } from '../http/openai-error.ts';
@@ -70,7 +70,7 @@ export class ChatPipeline {
 
   /** Opens the request's record before anything is read, so every request that reached us is recorded. */
   start(userAgent: string | null, cacheControl?: string | null): RequestStart {
-    const id = randomUUID();
+    const id = newRequestId();
     return { id, tracker: this.#deps.router.track({ id, requestedModel: null, stream: false, userAgent }), headers: { 'x-request-id': id }, cacheControl };
   }
 
