@@ -47,8 +47,8 @@ try {
     rss.push(mb);
     let heap = '';
     try {
-      const memory = ((await (await fetch(`http://127.0.0.1:${gateway.port}/health`, { signal: AbortSignal.timeout(5_000) })).json()) as { memory_mb: { heap_used: number; heap_total: number } }).memory_mb;
-      heap = ` (heap used ${memory.heap_used} of ${memory.heap_total} MB)`;
+      const memory = ((await (await fetch(`http://127.0.0.1:${gateway.port}/health`, { signal: AbortSignal.timeout(5_000) })).json()) as { memory_mb: { heap_used: number; heap_total: number; external?: number } }).memory_mb;
+      heap = ` (heap used ${memory.heap_used} of ${memory.heap_total} MB, external ${memory.external ?? '?'} MB)`;
     } catch (error) {
       heap = ` (/health: ${(error as Error).message})`;
     }

@@ -37,10 +37,10 @@ export interface AppDeps extends AdminDeps {
   worker?: { id: number; count: number };
 }
 
-function memoryMb(): { rss: number; heap_used: number; heap_total: number } {
+function memoryMb(): { rss: number; heap_used: number; heap_total: number; external: number; array_buffers: number } {
   const m = process.memoryUsage();
   const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
-  return { rss: mb(m.rss), heap_used: mb(m.heapUsed), heap_total: mb(m.heapTotal) };
+  return { rss: mb(m.rss), heap_used: mb(m.heapUsed), heap_total: mb(m.heapTotal), external: mb(m.external), array_buffers: mb(m.arrayBuffers) };
 }
 
 /** The OpenAI-compatible routes: client keys and CORS apply here, never to admin routes. */

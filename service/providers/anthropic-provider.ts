@@ -1,5 +1,6 @@
 // Anthropic adapter on the official SDK: translation lives in ./anthropic/, this file wires it to the client.
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
+import { loadAnthropicSdk } from './anthropic/anthropic-sdk.ts';
 import type { ChatCompletion, ChatCompletionChunk } from '../canonical/chat-types.ts';
 import type { ProviderConfig } from '../config/gateway-config.ts';
 import type { ChatProvider, MessagesPassThrough, PassThroughAnswer, PassThroughCall, ProviderCall } from './chat-provider.ts';
@@ -14,7 +15,9 @@ import { toChatCompletion } from './anthropic/to-chat-completion.ts';
 export class AnthropicProvider implements ChatProvider, MessagesPassThrough {
   readonly type = 'anthropic' as const;
   readonly name: string;
-  readonly #client: Anthropic;
+  readonly #config: ProviderConfig;
+  readonly #fetch: FetchLike;
+  #client: Promise<Anthropic> | undefined;
   readonly #options: AnthropicRequestOptions;
   readonly #raw: PassThroughTarget;
 
@@ -22,23 +25,34 @@ export class AnthropicProvider implements ChatProvider, MessagesPassThrough {
     this.name = config.name;
     this.#options = { defaultMaxTokens: positiveInt(config.options.defaultMaxTokens) };
     this.#raw = { provider: config.name, baseURL: config.baseURL ?? 'https://api.anthropic.com', apiKey: config.apiKey, headers: config.headers, fetch: fetchImpl };
-    this.#client = new Anthropic({
-      // Both given explicitly so the SDK reads neither ANTHROPIC_* variables nor credential files itself.
-      apiKey: config.apiKey ?? 'not-needed',
-      baseURL: config.baseURL ?? 'https://api.anthropic.com',
-      defaultHeaders: config.headers,
-      fetch: fetchImpl as never,
-      // Retries and deadlines are the router's: a retry here would hide a failing target from its breaker.
-      maxRetries: 0,
-      timeout: 24 * 60 * 60 * 1000,
-    });
+    this.#config = config;
+    this.#fetch = fetchImpl;
+  }
+
+  /** The SDK client, made on the first call (see anthropic-sdk.ts). */
+  #sdkClient(): Promise<Anthropic> {
+    const config = this.#config;
+    this.#client ??= loadAnthropicSdk().then(
+      ({ default: Sdk }) =>
+        new Sdk({
+          // Both given explicitly so the SDK reads neither ANTHROPIC_* variables nor credential files itself.
+          apiKey: config.apiKey ?? 'not-needed',
+          baseURL: config.baseURL ?? 'https://api.anthropic.com',
+          defaultHeaders: config.headers,
+          fetch: this.#fetch as never,
+          // Retries and deadlines are the router's: a retry here would hide a failing target from its breaker.
+          maxRetries: 0,
+          timeout: 24 * 60 * 60 * 1000,
+        }),
+    );
+    return this.#client;
   }
 
   async complete({ model, request, signal }: ProviderCall): Promise<ChatCompletion> {
     const body = toAnthropicRequest(request, model, this.#options);
     let message: Anthropic.Message;
     try {
-      message = await this.#client.messages.create(body as Anthropic.MessageCreateParamsNonStreaming, { signal });
+      message = await (await this.#sdkClient()).messages.create(body as Anthropic.MessageCreateParamsNonStreaming, { signal });
     } catch (error) {
       throw mapAnthropicError(this.name, error, signal);
     }
@@ -62,7 +76,7 @@ export class AnthropicProvider implements ChatProvider, MessagesPassThrough {
     let upstream: AsyncIterable<AnthropicStreamEvent>;
     try {
       // Resolves once the response headers are in: HTTP errors reject here, before any chunk.
-      upstream = await this.#client.messages.create(body, { signal });
+      upstream = await (await this.#sdkClient()).messages.create(body, { signal });
     } catch (error) {
       throw mapAnthropicError(this.name, error, signal);
     }

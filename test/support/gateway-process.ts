@@ -33,10 +33,16 @@ export function writeGatewayFiles(dir: string, routerConfig: unknown, chainFor: 
   return { ROUTER_DB: path.join(dir, 'router.db'), ROUTER_CONFIG: path.join(dir, 'config.json'), ROUTER_CATEGORIES_DIR: writeCategories(dir, chainFor) };
 }
 
-/** Starts `node service/main.ts` on a free loopback port with only PATH, HOME and `env`, and waits until it listens. */
+/** The node flags of `npm start` (package.json), so tests and benchmarks run the gateway as operators do. */
+export const START_NODE_FLAGS: string[] = (() => {
+  const start = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(/\s+/);
+  return start.slice(1, start.indexOf('service/main.ts')).filter((flag) => flag.startsWith('--'));
+})();
+
+/** Starts `node service/main.ts` (with npm start's node flags) on a free loopback port with only PATH, HOME and `env`, and waits until it listens. */
 export async function startGatewayProcess(env: Record<string, string>): Promise<GatewayProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [path.join(ROOT, 'service/main.ts')], {
+  const child = spawn(process.execPath, [...START_NODE_FLAGS, path.join(ROOT, 'service/main.ts')], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: String(port), HOST: '127.0.0.1', ROUTER_HEALTH_INTERVAL_S: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

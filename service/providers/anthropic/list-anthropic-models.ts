@@ -1,10 +1,11 @@
 // Health probe for Anthropic: the official SDK's `models.list()` (GET /v1/models, paged).
-import Anthropic from '@anthropic-ai/sdk';
+import { loadAnthropicSdk } from './anthropic-sdk.ts';
 import type { ProviderConfig } from '../../config/gateway-config.ts';
 import { MAX_LISTED_MODELS } from '../health/list-models.ts';
 import { createPooledFetch } from '../pooled-fetch.ts';
 
 export async function listAnthropicModels(config: ProviderConfig, signal: AbortSignal): Promise<string[]> {
+  const { default: Anthropic } = await loadAnthropicSdk();
   const client = new Anthropic({
     // Given explicitly so the SDK reads neither ANTHROPIC_* variables nor credential files itself.
     apiKey: config.apiKey ?? 'not-needed',

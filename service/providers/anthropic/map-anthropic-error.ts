@@ -1,8 +1,11 @@
 // Anthropic SDK errors (and `event: error` inside a 200 stream) → ProviderError.
-import { APIConnectionError, APIConnectionTimeoutError, APIError } from '@anthropic-ai/sdk';
+import type { APIError } from '@anthropic-ai/sdk';
+import { loadedAnthropicSdk } from './anthropic-sdk.ts';
 import { ProviderError, abortedError, parseRetryAfter } from '../provider-error.ts';
 import { summariseErrorBody } from '../secret-redaction.ts';
 import { UndeliverableAnswerError } from '../answer-shape.ts';
+
+type AnthropicSdk = typeof import('@anthropic-ai/sdk');
 
 interface AnthropicErrorBody {
   type?: unknown;
@@ -18,15 +21,29 @@ export function mapAnthropicError(provider: string, error: unknown, signal: Abor
   if (error instanceof UndeliverableAnswerError) return error.toProviderError(provider);
   const aborted = abortedError(provider, signal, error);
   if (aborted) return aborted;
-  if (error instanceof APIConnectionTimeoutError) {
+  const sdk = loadedAnthropicSdk();
+  if (sdk) {
+    const mapped = fromSdkError(provider, error, inStream, sdk);
+    if (mapped) return mapped;
+  }
+  if (error instanceof SyntaxError) {
+    return new ProviderError({ provider, kind: 'invalid-response', message: `upstream sent malformed JSON: ${error.message}`, cause: error });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new ProviderError({ provider, kind: inStream ? 'stream' : 'network', message, cause: error });
+}
+
+/** The SDK's own error classes; undefined for anything else. */
+function fromSdkError(provider: string, error: unknown, inStream: boolean, sdk: AnthropicSdk): ProviderError | undefined {
+  if (error instanceof sdk.APIConnectionTimeoutError) {
     return new ProviderError({ provider, kind: 'timeout', message: 'upstream timed out', cause: error });
   }
-  if (error instanceof APIConnectionError) {
+  if (error instanceof sdk.APIConnectionError) {
     // The SDK wraps whatever its fetch threw; the pooled fetch's size limits throw a ProviderError.
     if (error.cause instanceof ProviderError) return error.cause;
     return new ProviderError({ provider, kind: inStream ? 'stream' : 'network', message: connectionMessage(error), cause: error });
   }
-  if (error instanceof APIError) {
+  if (error instanceof sdk.APIError) {
     const body = (error.error ?? {}) as AnthropicErrorBody;
     // The SDK raises an in-stream `event: error` as an APIError without a status.
     if (error.status === undefined) return anthropicStreamError(provider, body, error);
@@ -47,11 +64,7 @@ export function mapAnthropicError(provider: string, error: unknown, signal: Abor
       cause: error,
     });
   }
-  if (error instanceof SyntaxError) {
-    return new ProviderError({ provider, kind: 'invalid-response', message: `upstream sent malformed JSON: ${error.message}`, cause: error });
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  return new ProviderError({ provider, kind: inStream ? 'stream' : 'network', message, cause: error });
+  return undefined;
 }
 
 /** An `error` event's body (`{"type":"error","error":{"type","message"}}`) as a stream failure. */

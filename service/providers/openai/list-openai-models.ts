@@ -1,10 +1,11 @@
 // Health probe for OpenAI-family hosts: the official SDK's `models.list()` (GET {baseURL}/models).
-import OpenAI from 'openai';
 import type { ProviderConfig } from '../../config/gateway-config.ts';
 import { MAX_LISTED_MODELS } from '../health/list-models.ts';
 import { createPooledFetch } from '../pooled-fetch.ts';
 
 export async function listOpenAIModels(config: ProviderConfig, signal: AbortSignal): Promise<string[]> {
+  // Loaded on the first probe: a gateway with no OpenAI-family host never pays for the SDK.
+  const { default: OpenAI } = await import('openai');
   const client = new OpenAI({
     // Every option given, so the SDK reads no OPENAI_* variable of its own.
     apiKey: config.apiKey ?? 'unused',
