@@ -97,4 +97,46 @@ export const PG_MIGRATIONS: string[] = [
    );`,
   // The response cache's columns on each request row (SQLite's store/database.ts has them too).
   `ALTER TABLE requests ADD COLUMN cache TEXT, ADD COLUMN cost_saved_usd DOUBLE PRECISION;`,
+  // The response cache (service/cache), shared by every replica. Its size bound holds across them:
+  // one totals row, kept by a trigger on every insert, update and delete, and locked by each writer
+  // first (so writers queue on it instead of deadlocking on each other's entries). Recency is a
+  // sequence, so two replicas' hits still have one order. And the cache's hourly roll-up.
+  `CREATE TABLE response_cache (
+     key TEXT PRIMARY KEY,
+     category TEXT NOT NULL,
+     target TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     body TEXT NOT NULL,
+     bytes BIGINT NOT NULL,
+     created_at BIGINT NOT NULL,
+     expires_at BIGINT NOT NULL,
+     used BIGINT NOT NULL,
+     hits BIGINT NOT NULL DEFAULT 0
+   );
+   CREATE INDEX response_cache_used ON response_cache (used);
+   CREATE INDEX response_cache_expires ON response_cache (expires_at);
+   CREATE INDEX response_cache_category ON response_cache (category);
+   CREATE SEQUENCE response_cache_recency;
+   CREATE TABLE response_cache_totals (only_row BOOLEAN PRIMARY KEY DEFAULT true CHECK (only_row), bytes BIGINT NOT NULL);
+   INSERT INTO response_cache_totals (bytes) VALUES (0);
+   CREATE FUNCTION response_cache_count_bytes() RETURNS trigger LANGUAGE plpgsql AS $$
+   BEGIN
+     UPDATE response_cache_totals SET bytes = bytes
+       + CASE WHEN TG_OP = 'DELETE' THEN 0 ELSE NEW.bytes END
+       - CASE WHEN TG_OP = 'INSERT' THEN 0 ELSE OLD.bytes END;
+     RETURN NULL;
+   END $$;
+   CREATE TRIGGER response_cache_bytes AFTER INSERT OR UPDATE OF bytes OR DELETE ON response_cache
+     FOR EACH ROW EXECUTE FUNCTION response_cache_count_bytes();
+   CREATE TABLE cache_rollup (
+     hour BIGINT NOT NULL,
+     category TEXT NOT NULL,
+     target TEXT NOT NULL,
+     hits BIGINT NOT NULL DEFAULT 0,
+     misses BIGINT NOT NULL DEFAULT 0,
+     bypassed BIGINT NOT NULL DEFAULT 0,
+     refreshed BIGINT NOT NULL DEFAULT 0,
+     saved_usd DOUBLE PRECISION NOT NULL DEFAULT 0,
+     PRIMARY KEY (hour, category, target)
+   );`,
 ];
