@@ -8,7 +8,7 @@ export async function queryPgMetricsSeries(pool: PgPool, query: SeriesQuery): Pr
   const q = { ...query, now: query.now ?? Date.now() };
   const { span, from, to } = seriesRange(q);
   const [rollup, methods] = await Promise.all([
-    pool.query<SeriesRollupRow>({ text: numbered(SERIES_ROLLUP_QUERY), values: [span, from, to], rowMode: 'array' }),
+    pool.query<SeriesRollupRow>({ text: numbered(SERIES_ROLLUP_QUERY), values: [q.bucketMs, q.bucketMs, span, from, to], rowMode: 'array' }),
     classifierMethods(pool, from, to),
   ]);
   return buildMetricsSeries(q, rollup.rows, methods);
