@@ -16,6 +16,8 @@ import { ResponseCacheStore } from '../../service/store/response-cache-store.ts'
 import { CacheRollup } from '../../service/store/cache-rollup.ts';
 import { PgResponseCacheStore } from '../../service/store/postgres/pg-response-cache-store.ts';
 import { PgCacheRollup } from '../../service/store/postgres/pg-cache-rollup.ts';
+import { queryMetricsSeries, type MetricsSeries } from '../../service/store/metrics-series.ts';
+import { queryPgMetricsSeries } from '../../service/store/postgres/pg-metrics-series.ts';
 import { createPgPool } from '../../service/store/postgres/pg-database.ts';
 import { PgRequestLogReader } from '../../service/store/postgres/pg-request-log-reader.ts';
 import { startPostgres, type PostgresServer } from '../support/postgres-server.ts';
@@ -28,6 +30,8 @@ let file: string;
 let sqliteMetrics: unknown;
 let sqlitePage: unknown;
 let sqliteCache: unknown;
+let sqliteSeries: MetricsSeries;
+const SERIES = { windowMs: 3_600_000, bucketMs: 300_000, split: 'category' as const, now: NOW };
 let sqliteCacheMetrics: unknown;
 
 beforeAll(async () => {
@@ -61,6 +65,7 @@ beforeAll(async () => {
   rollup.close();
   const reader = new SqliteRequestLogReader(db, log);
   sqliteMetrics = await reader.metrics(3_600_000, NOW);
+  sqliteSeries = queryMetricsSeries(db, SERIES);
   sqlitePage = await reader.list({ category: 'code' }, 50, null);
   log.close();
   db.close();
@@ -82,6 +87,7 @@ describe('scripts/sqlite-to-postgres.ts', () => {
     try {
       const reader = new PgRequestLogReader(pool);
       expect(await reader.metrics(3_600_000, NOW)).toEqual(sqliteMetrics);
+      expect(await queryPgMetricsSeries(pool, SERIES)).toEqual(sqliteSeries);
       // The same rows; the cursor is each store's own (rowid there, seq here).
       const page = await reader.list({ category: 'code' }, 50, null);
       expect(page.data).toEqual((sqlitePage as typeof page).data);

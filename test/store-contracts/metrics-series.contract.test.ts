@@ -60,4 +60,13 @@ describe('metrics series contract: SQLite and PostgreSQL', () => {
     expect(sqlite.summary.requests).toBeGreaterThan(0);
     expect(await queryPgMetricsSeries(pool, q)).toEqual(sqlite);
   });
+
+  it('still agrees after old requests are deleted (retention): the method counts follow the rows', async () => {
+    const cut = NOW - 12 * HOUR;
+    db.prepare('DELETE FROM requests WHERE ts < ?').run(cut);
+    await pool.query('DELETE FROM requests WHERE ts < $1', [cut]);
+    const q = queries[1];
+    const sqlite = queryMetricsSeries(db, q);
+    expect(await queryPgMetricsSeries(pool, q)).toEqual(sqlite);
+  });
 });
