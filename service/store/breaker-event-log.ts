@@ -2,6 +2,7 @@
 // a write SQLite refuses (a lock held elsewhere, a read-only disk) loses that one history entry,
 // reported, and never reaches the request the breaker was serving.
 import type { Db } from './database.ts';
+import type { BreakerEventLogContract } from './breaker-event-log-contract.ts';
 
 export interface BreakerEvent {
   ts: number;
@@ -9,7 +10,7 @@ export interface BreakerEvent {
   state: string;
 }
 
-export class BreakerEventLog {
+export class BreakerEventLog implements BreakerEventLogContract {
   readonly #insert;
   readonly #recent;
   #failures = 0;
@@ -36,4 +37,7 @@ export class BreakerEventLog {
   recent(limit = 50): BreakerEvent[] {
     return this.#recent.all(limit) as BreakerEvent[];
   }
+
+  /** Every add() is written as it happens: nothing to flush. */
+  close(): void {}
 }

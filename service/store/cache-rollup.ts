@@ -6,8 +6,8 @@
 import type { Db } from './database.ts';
 import type { RequestRecord } from './request-log.ts';
 
-const HOUR_MS = 3_600_000;
-const FLUSH_EVERY_MS = 5_000;
+export const HOUR_MS = 3_600_000;
+export const FLUSH_EVERY_MS = 5_000;
 
 /** Appended to the cache migration in database.ts. */
 export const CACHE_ROLLUP_TABLE = `CREATE TABLE cache_rollup (
@@ -22,7 +22,7 @@ export const CACHE_ROLLUP_TABLE = `CREATE TABLE cache_rollup (
      PRIMARY KEY (hour, category, target)
    ) WITHOUT ROWID;`;
 
-interface Counts {
+export interface Counts {
   hour: number;
   category: string;
   target: string;
@@ -43,7 +43,15 @@ export interface CacheMetrics {
   saved_usd: number;
 }
 
-export class CacheRollup {
+/** The roll-up on either database (postgres/pg-cache-rollup.ts is PostgreSQL's); add() only counts in memory. */
+export interface CacheRollupContract {
+  readonly writeFailures: number;
+  add(r: RequestRecord): void;
+  query(windowMs: number | null, now?: number): CacheMetrics | Promise<CacheMetrics>;
+  close(): void | Promise<void>;
+}
+
+export class CacheRollup implements CacheRollupContract {
   readonly #db: Db;
   readonly #upsert;
   readonly #timer: NodeJS.Timeout;
@@ -67,22 +75,7 @@ export class CacheRollup {
 
   /** A request-log row: counted when the cache was involved. */
   add(r: RequestRecord): void {
-    const status = r.cache;
-    if (!status) return;
-    const hour = Math.floor(r.ts / HOUR_MS) * HOUR_MS;
-    const category = r.category ?? '';
-    const target = r.target ?? '';
-    const key = `${hour}\u0000${category}\u0000${target}`;
-    let counts = this.#pending.get(key);
-    if (!counts) {
-      counts = { hour, category, target, hits: 0, misses: 0, bypassed: 0, refreshed: 0, saved: 0 };
-      this.#pending.set(key, counts);
-    }
-    if (status === 'HIT') counts.hits++;
-    else if (status === 'MISS') counts.misses++;
-    else if (status === 'BYPASS') counts.bypassed++;
-    else if (status === 'REFRESH') counts.refreshed++;
-    if (typeof r.costSavedUsd === 'number' && Number.isFinite(r.costSavedUsd)) counts.saved += r.costSavedUsd;
+    countCacheOutcome(this.#pending, r);
   }
 
   /** Writes the pending counts; on failure they are kept for the next write. Never throws. */
@@ -96,11 +89,7 @@ export class CacheRollup {
       })();
     } catch (error) {
       this.#writeFailures++;
-      for (const [key, c] of batch) {
-        const later = this.#pending.get(key);
-        if (later) for (const k of ['hits', 'misses', 'bypassed', 'refreshed', 'saved'] as const) later[k] += c[k];
-        else this.#pending.set(key, c);
-      }
+      mergeCounts(this.#pending, batch);
       if (this.#writeFailures === 1 || this.#writeFailures % 100 === 0) console.warn(`[router] cache roll-up not written (${this.#writeFailures} so far): ${(error as Error).message}`);
     }
   }
@@ -112,20 +101,54 @@ export class CacheRollup {
     const row = this.#db
       .prepare('SELECT SUM(hits) AS hits, SUM(misses) AS misses, SUM(bypassed) AS bypassed, SUM(refreshed) AS refreshed, SUM(saved_usd) AS saved FROM cache_rollup WHERE hour >= ?')
       .get(from) as Record<'hits' | 'misses' | 'bypassed' | 'refreshed' | 'saved', number | null>;
-    const hits = row.hits ?? 0;
-    const misses = row.misses ?? 0;
-    return {
-      hits,
-      misses,
-      bypassed: row.bypassed ?? 0,
-      refreshed: row.refreshed ?? 0,
-      hit_rate: hits + misses === 0 ? null : Math.round((hits / (hits + misses)) * 10_000) / 10_000,
-      saved_usd: Math.round((row.saved ?? 0) * 1e6) / 1e6,
-    };
+    return toCacheMetrics(row);
   }
 
   close(): void {
     clearInterval(this.#timer);
     this.flush();
   }
+}
+
+/** Adds one request-log row to the pending counts of its hour, category and target (when the cache was involved). */
+export function countCacheOutcome(pending: Map<string, Counts>, r: RequestRecord): void {
+  const status = r.cache;
+  if (!status) return;
+  const hour = Math.floor(r.ts / HOUR_MS) * HOUR_MS;
+  const category = r.category ?? '';
+  const target = r.target ?? '';
+  const key = `${hour}\u0000${category}\u0000${target}`;
+  let counts = pending.get(key);
+  if (!counts) {
+    counts = { hour, category, target, hits: 0, misses: 0, bypassed: 0, refreshed: 0, saved: 0 };
+    pending.set(key, counts);
+  }
+  if (status === 'HIT') counts.hits++;
+  else if (status === 'MISS') counts.misses++;
+  else if (status === 'BYPASS') counts.bypassed++;
+  else if (status === 'REFRESH') counts.refreshed++;
+  if (typeof r.costSavedUsd === 'number' && Number.isFinite(r.costSavedUsd)) counts.saved += r.costSavedUsd;
+}
+
+/** Puts a failed batch's counts back with whatever was counted meanwhile. */
+export function mergeCounts(pending: Map<string, Counts>, batch: Map<string, Counts>): void {
+  for (const [key, c] of batch) {
+    const later = pending.get(key);
+    if (later) for (const k of ['hits', 'misses', 'bypassed', 'refreshed', 'saved'] as const) later[k] += c[k];
+    else pending.set(key, c);
+  }
+}
+
+/** The window's sums as /metrics shows them. */
+export function toCacheMetrics(row: Record<'hits' | 'misses' | 'bypassed' | 'refreshed' | 'saved', number | null>): CacheMetrics {
+  const hits = row.hits ?? 0;
+  const misses = row.misses ?? 0;
+  return {
+    hits,
+    misses,
+    bypassed: row.bypassed ?? 0,
+    refreshed: row.refreshed ?? 0,
+    hit_rate: hits + misses === 0 ? null : Math.round((hits / (hits + misses)) * 10_000) / 10_000,
+    saved_usd: Math.round((row.saved ?? 0) * 1e6) / 1e6,
+  };
 }

@@ -1,5 +1,6 @@
 // Categories in SQLite: seeded from categories/ on first start, the source of truth after that.
 import type { Db } from './database.ts';
+import type { CategoryStoreContract } from './category-store-contract.ts';
 
 export interface StoredCategory {
   name: string;
@@ -17,7 +18,7 @@ export interface AuditEntry {
   new_value: unknown;
 }
 
-export class CategoryStore {
+export class CategoryStore implements CategoryStoreContract {
   readonly #db: Db;
 
   constructor(db: Db) {
@@ -47,6 +48,10 @@ export class CategoryStore {
       this.#put(category, position);
       this.#audit(route, old?.definition ?? null, JSON.stringify(category));
     })();
+  }
+
+  saveAll(categories: StoredCategory[], route: string): void {
+    this.transaction(() => categories.forEach((c) => this.save(c, route)));
   }
 
   delete(name: string, route: string): boolean {
@@ -86,6 +91,10 @@ export class CategoryStore {
       new_value: string | null;
     }>;
     return rows.map((r) => ({ ...r, old_value: r.old_value === null ? null : JSON.parse(r.old_value), new_value: r.new_value === null ? null : JSON.parse(r.new_value) }));
+  }
+
+  configVersion(): number {
+    return (this.#db.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM config_audit').get() as { id: number }).id;
   }
 
   /** An audit row for a change that is not a category (pricing reloaded from its files). */

@@ -65,22 +65,50 @@ function add(into: Acc, n: number, ok: number, cost: number, min: number | null,
 
 const p = (a: Acc, q: number) => percentile(a.bins, a.min, a.max, q);
 
-export function queryMetricsSeries(db: Db, q: SeriesQuery): MetricsSeries {
+/** One request_rollup row as the series reads it: bucket, category, target, n, ok, cost, min, max, then the bins. */
+export type SeriesRollupRow = [number, string, string, number, number, number, number | null, number | null, ...number[]];
+
+/** The buckets a query covers, and the roll-up span to read them from. */
+export function seriesRange(q: SeriesQuery): { from: number; to: number; span: number; buckets: number[] } {
   const now = q.now ?? Date.now();
   // Buckets are aligned to the bucket size, so consecutive calls agree on their edges.
   const to = Math.floor(now / q.bucketMs) * q.bucketMs + q.bucketMs;
   const count = Math.min(MAX_BUCKETS, Math.ceil(q.windowMs / q.bucketMs));
   const from = to - count * q.bucketMs;
   const buckets = Array.from({ length: count }, (_, i) => from + i * q.bucketMs);
-  const span = q.bucketMs % HOUR_MS === 0 ? HOUR_MS : MINUTE_MS;
+  return { from, to, span: q.bucketMs % HOUR_MS === 0 ? HOUR_MS : MINUTE_MS, buckets };
+}
 
+/**
+ * The roll-up rows of a series summed per bucket of the answer, category and target, on either
+ * database (`?` placeholders: bucketMs twice, span, from, to): a day's 15-minute buckets are 96
+ * groups per pair instead of 1,440 minute rows, so the rows sent over are few whatever the span.
+ */
+export const SERIES_ROLLUP_QUERY = `SELECT bucket / ? * ? AS b, category, target, SUM(n), SUM(ok), SUM(cost_usd), MIN(ms_min), MAX(ms_max),
+       ${BIN_COLUMNS.map((c) => `SUM(${c})`).join(', ')}
+  FROM request_rollup WHERE span = ? AND bucket >= ? AND bucket < ? GROUP BY b, category, target`;
+
+/**
+ * The classifier methods in the log, found by seeking the (classifier_method, ts) index from one to
+ * the next, so a month of requests is not read to list a handful of values.
+ */
+export const CLASSIFIER_METHODS_QUERY = `WITH RECURSIVE m(v) AS (SELECT MIN(classifier_method) FROM requests
+         UNION ALL SELECT (SELECT MIN(classifier_method) FROM requests WHERE classifier_method > m.v) FROM m WHERE m.v IS NOT NULL)
+       SELECT v FROM m WHERE v IS NOT NULL LIMIT 100`;
+
+export function queryMetricsSeries(db: Db, query: SeriesQuery): MetricsSeries {
+  const q = { ...query, now: query.now ?? Date.now() };
+  const range = seriesRange(q);
+  const rows = db.prepare(SERIES_ROLLUP_QUERY).raw().all(q.bucketMs, q.bucketMs, range.span, range.from, range.to) as SeriesRollupRow[];
+  return buildMetricsSeries(q, rows, classifierMethods(db, range.from, range.to));
+}
+
+/** The answer from the roll-up rows and the method counts, the same whichever database they came from. */
+export function buildMetricsSeries(q: SeriesQuery, rows: SeriesRollupRow[], methods: Record<string, number>): MetricsSeries {
+  const { from, to, buckets } = seriesRange(q);
   const perBucket = buckets.map(emptyAcc);
   const perKey = new Map<string, { acc: Acc; requests: number[]; cost: number[] }>();
   const all = emptyAcc();
-  const rows = db
-    .prepare(`SELECT bucket, category, target, n, ok, cost_usd, ms_min, ms_max, ${BIN_COLUMNS.join(', ')} FROM request_rollup WHERE span = ? AND bucket >= ? AND bucket < ?`)
-    .raw()
-    .all(span, from, to) as Array<[number, string, string, number, number, number, number | null, number | null, ...number[]]>;
   for (const row of rows) {
     const [bucket, category, target, n, ok, cost, min, max] = row;
     const bins = row.slice(8) as number[];
@@ -114,24 +142,13 @@ export function queryMetricsSeries(db: Db, q: SeriesQuery): MetricsSeries {
       .map(([key, k]) => ({ key, requests: k.acc.n, success_rate: round(k.acc.ok / k.acc.n, 4), cost_usd: round(k.acc.cost, 6), p50_ms: p(k.acc, 0.5), p95_ms: p(k.acc, 0.95) }))
       .sort((a, b) => b.requests - a.requests),
     summary: { requests: all.n, success_rate: all.n ? round(all.ok / all.n, 4) : null, cost_usd: round(all.cost, 6), p50_ms: p(all, 0.5), p95_ms: p(all, 0.95) },
-    classifier_methods: classifierMethods(db, from, to),
+    classifier_methods: methods,
   };
 }
 
-/**
- * Requests per classifier method: the methods found by seeking the (classifier_method, ts) index
- * from one to the next, then one count per method over its range of that index, so a month of
- * requests is counted without reading a row.
- */
+/** Requests per classifier method: one count per method over its range of the (classifier_method, ts) index, never reading a row. */
 function classifierMethods(db: Db, from: number, to: number): Record<string, number> {
-  const methods = db
-    .prepare(
-      `WITH RECURSIVE m(v) AS (SELECT MIN(classifier_method) FROM requests
-         UNION ALL SELECT (SELECT MIN(classifier_method) FROM requests WHERE classifier_method > m.v) FROM m WHERE m.v IS NOT NULL)
-       SELECT v FROM m WHERE v IS NOT NULL LIMIT 100`,
-    )
-    .pluck()
-    .all() as string[];
+  const methods = db.prepare(CLASSIFIER_METHODS_QUERY).pluck().all() as string[];
   const count = db.prepare(`SELECT COUNT(*) FROM requests WHERE classifier_method IS ? AND ts >= ? AND ts < ?`).pluck();
   const out: Record<string, number> = {};
   for (const method of [...methods, null]) {

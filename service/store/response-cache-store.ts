@@ -3,6 +3,7 @@
 // written in the same millisecond still have an order. Hits only bump it in memory; the numbers
 // reach SQLite before anything is evicted, so a hit costs no write.
 import type { Db } from './database.ts';
+import type { ResponseCacheStoreContract } from './response-cache-store-contract.ts';
 
 export type StoredKind = 'chunks' | 'completion';
 
@@ -26,9 +27,9 @@ export interface CacheStoreStats {
 }
 
 /** Flush queued hits once this many are waiting, so the queue stays small between writes. */
-const MAX_PENDING_TOUCHES = 1000;
+export const MAX_PENDING_TOUCHES = 1000;
 
-export class ResponseCacheStore {
+export class ResponseCacheStore implements ResponseCacheStoreContract {
   readonly #db: Db;
   readonly #maxBytes: number;
   readonly #get;

@@ -1,11 +1,12 @@
 // Responses stored for previous_response_id (/v1/responses with store: true): each row holds the
 // whole conversation up to and including that response, as Responses items, for a set time.
 import type { Db } from './database.ts';
+import type { ResponseStoreContract } from './response-store-contract.ts';
 
-/** Expired rows are swept on every this-many saves, so the table never grows past its live window by much. */
-const SWEEP_EVERY = 100;
+/** Expired rows are swept (on SQLite and PostgreSQL alike) on every this-many saves, so the table never grows past its live window by much. */
+export const SWEEP_EVERY = 100;
 
-export class ResponseStore {
+export class ResponseStore implements ResponseStoreContract {
   readonly #db: Db;
   readonly #ttlMs: number;
   #saves = 0;

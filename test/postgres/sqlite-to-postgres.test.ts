@@ -12,6 +12,12 @@ import { SqliteRequestLogReader } from '../../service/store/request-log-reader.t
 import { CategoryStore } from '../../service/store/category-store.ts';
 import { SettingsStore } from '../../service/store/settings-store.ts';
 import { BreakerEventLog } from '../../service/store/breaker-event-log.ts';
+import { ResponseCacheStore } from '../../service/store/response-cache-store.ts';
+import { CacheRollup } from '../../service/store/cache-rollup.ts';
+import { PgResponseCacheStore } from '../../service/store/postgres/pg-response-cache-store.ts';
+import { PgCacheRollup } from '../../service/store/postgres/pg-cache-rollup.ts';
+import { queryMetricsSeries, type MetricsSeries } from '../../service/store/metrics-series.ts';
+import { queryPgMetricsSeries } from '../../service/store/postgres/pg-metrics-series.ts';
 import { createPgPool } from '../../service/store/postgres/pg-database.ts';
 import { PgRequestLogReader } from '../../service/store/postgres/pg-request-log-reader.ts';
 import { startPostgres, type PostgresServer } from '../support/postgres-server.ts';
@@ -23,6 +29,10 @@ let dir: string;
 let file: string;
 let sqliteMetrics: unknown;
 let sqlitePage: unknown;
+let sqliteCache: unknown;
+let sqliteSeries: MetricsSeries;
+const SERIES = { windowMs: 3_600_000, bucketMs: 300_000, split: 'category' as const, now: NOW };
+let sqliteCacheMetrics: unknown;
 
 beforeAll(async () => {
   server = await startPostgres();
@@ -44,8 +54,18 @@ beforeAll(async () => {
     } as RequestRecord);
   }
   log.flush();
+  const cache = new ResponseCacheStore(db, 1_000_000);
+  for (const key of ['old', 'new']) cache.put({ key, category: 'code', target: 'p/m', kind: 'completion', body: `{"id":"${key}"}`, createdAt: NOW, expiresAt: NOW + 3_600_000 }, NOW);
+  cache.touch('old');
+  cache.flush();
+  sqliteCache = cache.stats();
+  const rollup = new CacheRollup(db);
+  rollup.add({ id: 'c1', ts: NOW, category: 'code', target: 'p/m', cache: 'HIT', costSavedUsd: 0.5 } as unknown as RequestRecord);
+  sqliteCacheMetrics = rollup.query(null, NOW);
+  rollup.close();
   const reader = new SqliteRequestLogReader(db, log);
   sqliteMetrics = await reader.metrics(3_600_000, NOW);
+  sqliteSeries = queryMetricsSeries(db, SERIES);
   sqlitePage = await reader.list({ category: 'code' }, 50, null);
   log.close();
   db.close();
@@ -67,6 +87,7 @@ describe('scripts/sqlite-to-postgres.ts', () => {
     try {
       const reader = new PgRequestLogReader(pool);
       expect(await reader.metrics(3_600_000, NOW)).toEqual(sqliteMetrics);
+      expect(await queryPgMetricsSeries(pool, SERIES)).toEqual(sqliteSeries);
       // The same rows; the cursor is each store's own (rowid there, seq here).
       const page = await reader.list({ category: 'code' }, 50, null);
       expect(page.data).toEqual((sqlitePage as typeof page).data);
@@ -77,6 +98,12 @@ describe('scripts/sqlite-to-postgres.ts', () => {
       expect((await pool.query('SELECT target, state FROM breaker_events')).rows).toEqual([{ target: 'p/m', state: 'open' }]);
       // PostgreSQL's text cannot hold U+0000: that row is kept with U+FFFD in its place (outside the pages compared above).
       expect((await pool.query("SELECT requested_model FROM requests WHERE id = 'r2001'")).rows[0].requested_model).toBe('nul\uFFFDmodel');
+      // The cache: the same entries and byte total, recency kept (a new entry is newer than every copied one).
+      const cache = new PgResponseCacheStore(pool, 1_000_000);
+      expect(await cache.stats()).toEqual(sqliteCache);
+      expect(await new PgCacheRollup(pool).query(null, NOW)).toEqual(sqliteCacheMetrics);
+      await cache.put({ key: 'newest', category: 'code', target: 'p/m', kind: 'completion', body: '{}', createdAt: NOW, expiresAt: NOW + 3_600_000 }, NOW);
+      expect((await pool.query('SELECT key FROM response_cache ORDER BY used')).rows.map((r) => r.key)).toEqual(['new', 'old', 'newest']);
       // New audit rows go on after the copied ids.
       await pool.query("INSERT INTO config_audit (ts, route) VALUES (1, 'later')");
       expect((await pool.query("SELECT id FROM config_audit WHERE route = 'later'")).rows[0].id).toBe(3);

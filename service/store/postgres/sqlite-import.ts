@@ -15,6 +15,9 @@ const TABLES: Array<[table: string, order: string]> = [
   ['requests', 'ts, rowid'],
   ['request_rollup', 'span, bucket, category, target'],
   ['attempt_rollup', 'span, bucket, target, kind'],
+  // The response cache's entries (its byte total follows through PostgreSQL's trigger) and roll-up.
+  ['response_cache', 'used'],
+  ['cache_rollup', 'hour, category, target'],
 ];
 /** Tables whose id PostgreSQL hands out from a sequence, moved past the copied ids. */
 const SERIAL_IDS = ['config_audit', 'breaker_events'];
@@ -61,6 +64,8 @@ export async function importSqlite(sqlite: Database.Database, pool: PgPool): Pro
     for (const table of SERIAL_IDS) {
       await client.query(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), COALESCE((SELECT MAX(id) FROM ${table}), 0) + 1, false)`);
     }
+    // Recency goes on after the copied entries', so a hit here is newer than any copied one.
+    await client.query(`SELECT setval('response_cache_recency', COALESCE((SELECT MAX(used) FROM response_cache), 0) + 1, false)`);
     await client.query('COMMIT');
     return copied;
   } catch (error) {
