@@ -17,7 +17,7 @@ export class AnthropicProvider implements ChatProvider, MessagesPassThrough {
   readonly name: string;
   readonly #config: ProviderConfig;
   readonly #fetch: FetchLike;
-  #client: Promise<Anthropic> | undefined;
+  #client: Anthropic | undefined;
   readonly #options: AnthropicRequestOptions;
   readonly #raw: PassThroughTarget;
 
@@ -30,21 +30,20 @@ export class AnthropicProvider implements ChatProvider, MessagesPassThrough {
   }
 
   /** The SDK client, made on the first call (see anthropic-sdk.ts). */
-  #sdkClient(): Promise<Anthropic> {
+  async #sdkClient(): Promise<Anthropic> {
+    if (this.#client) return this.#client;
+    const { default: Sdk } = await loadAnthropicSdk();
     const config = this.#config;
-    this.#client ??= loadAnthropicSdk().then(
-      ({ default: Sdk }) =>
-        new Sdk({
-          // Both given explicitly so the SDK reads neither ANTHROPIC_* variables nor credential files itself.
-          apiKey: config.apiKey ?? 'not-needed',
-          baseURL: config.baseURL ?? 'https://api.anthropic.com',
-          defaultHeaders: config.headers,
-          fetch: this.#fetch as never,
-          // Retries and deadlines are the router's: a retry here would hide a failing target from its breaker.
-          maxRetries: 0,
-          timeout: 24 * 60 * 60 * 1000,
-        }),
-    );
+    this.#client ??= new Sdk({
+      // Both given explicitly so the SDK reads neither ANTHROPIC_* variables nor credential files itself.
+      apiKey: config.apiKey ?? 'not-needed',
+      baseURL: config.baseURL ?? 'https://api.anthropic.com',
+      defaultHeaders: config.headers,
+      fetch: this.#fetch as never,
+      // Retries and deadlines are the router's: a retry here would hide a failing target from its breaker.
+      maxRetries: 0,
+      timeout: 24 * 60 * 60 * 1000,
+    });
     return this.#client;
   }
 

@@ -3,12 +3,11 @@
 type AnthropicSdk = typeof import('@anthropic-ai/sdk');
 
 let sdk: AnthropicSdk | undefined;
-let loading: Promise<AnthropicSdk> | undefined;
 
-export function loadAnthropicSdk(): Promise<AnthropicSdk> {
-  if (sdk) return Promise.resolve(sdk);
-  loading ??= import('@anthropic-ai/sdk').then((module) => (sdk = module));
-  return loading;
+/** The module loader keeps the import, so concurrent first calls share one load. */
+export async function loadAnthropicSdk(): Promise<AnthropicSdk> {
+  sdk ??= await import('@anthropic-ai/sdk');
+  return sdk;
 }
 
 /** The SDK once loaded; before that no error can have come from it. */

@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from '@anthropic-ai/sdk';
 import { ProviderError } from '../provider-error.ts';
 import { anthropicStreamError, mapAnthropicError } from './map-anthropic-error.ts';
+import { loadAnthropicSdk } from './anthropic-sdk.ts';
 
 const live = new AbortController().signal;
 
@@ -10,6 +11,9 @@ function httpError(status: number, body: unknown, headers: Record<string, string
 }
 
 describe('mapAnthropicError', () => {
+  // The adapter loads the SDK before its first call; its errors can only come after that.
+  beforeAll(() => loadAnthropicSdk());
+
   it('maps a status error with the type and message from the body', () => {
     const body = { type: 'error', error: { type: 'invalid_request_error', message: 'messages.0: bad' }, request_id: 'req_1' };
     const error = mapAnthropicError('anthropic', httpError(400, body, { 'x-should-retry': 'false' }), live);
