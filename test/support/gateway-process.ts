@@ -33,17 +33,20 @@ export function writeGatewayFiles(dir: string, routerConfig: unknown, chainFor: 
   return { ROUTER_DB: path.join(dir, 'router.db'), ROUTER_CONFIG: path.join(dir, 'config.json'), ROUTER_CATEGORIES_DIR: writeCategories(dir, chainFor) };
 }
 
-/** The node flags of `npm start` (package.json), so tests and benchmarks run the gateway as operators do. */
-export const START_NODE_FLAGS: string[] = (() => {
-  const start = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(/\s+/);
-  return start.slice(1, start.indexOf('service/main.ts')).filter((flag) => flag.startsWith('--'));
+/** `npm start` (package.json) as parts: `[env NAME=value …] node [--flag …] service/main.ts`, so tests and benchmarks run the gateway as operators do. */
+export const START_COMMAND: { env: Record<string, string>; nodeFlags: string[] } = (() => {
+  const words = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.trim().split(/\s+/);
+  const env: Record<string, string> = {};
+  let i = words[0] === 'env' ? 1 : 0;
+  for (; i < words.length && words[i].includes('='); i++) env[words[i].slice(0, words[i].indexOf('='))] = words[i].slice(words[i].indexOf('=') + 1);
+  return { env, nodeFlags: words.slice(i + 1, words.indexOf('service/main.ts')).filter((flag) => flag.startsWith('--')) };
 })();
 
 /** Starts `node service/main.ts` (with npm start's node flags) on a free loopback port with only PATH, HOME and `env`, and waits until it listens. */
 export async function startGatewayProcess(env: Record<string, string>): Promise<GatewayProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...START_NODE_FLAGS, path.join(ROOT, 'service/main.ts')], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: String(port), HOST: '127.0.0.1', ROUTER_HEALTH_INTERVAL_S: '0', ...env },
+  const child = spawn(process.execPath, [...START_COMMAND.nodeFlags, path.join(ROOT, 'service/main.ts')], {
+    env: { ...START_COMMAND.env, PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: String(port), HOST: '127.0.0.1', ROUTER_HEALTH_INTERVAL_S: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
