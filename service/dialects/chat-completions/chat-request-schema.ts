@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { ChatRequest } from '../../canonical/chat-types.ts';
 import { invalidRequest, type HttpError } from '../../http/openai-error.ts';
+import { plainlyValidChatRequest } from './chat-request-check.ts';
 
 const part = z.looseObject({ type: z.string() });
 const content = z.union([z.string(), z.array(part), z.null()]);
@@ -74,6 +75,8 @@ export function parseChatRequest(body: unknown): ChatRequest | HttpError {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return invalidRequest('the request body must be a JSON object', null, 'invalid_type');
   }
+  // The usual body passes in place; the schema decides (and words the error) for the rest.
+  if (plainlyValidChatRequest(body as Record<string, unknown>)) return body as ChatRequest;
   const result = chatRequestSchema.safeParse(body);
   if (result.success) return body as ChatRequest;
   const issue = result.error.issues[0];
