@@ -57,6 +57,8 @@ export interface RequestStart {
   headers: Record<string, string>;
   /** The client's Cache-Control request header, for the response cache. */
   cacheControl?: string | null;
+  /** The model the client named, when its dialect routes by another (Claude Code's model becomes `router`): what the log shows. */
+  requestedModel?: string;
 }
 
 export class ChatPipeline {
@@ -117,7 +119,7 @@ export class ChatPipeline {
 
   /** Describes and plans the request in its record, and starts its deadline. */
   async #begin(request: ChatRequest, start: RequestStart, clientSignal: AbortSignal): Promise<{ plan: RoutePlan; deadline: Deadline }> {
-    start.tracker.describe(request);
+    start.tracker.describe(request, start.requestedModel);
     const plan = await this.#plan(request);
     start.tracker.classified(plan.classification);
     start.headers['x-router-category'] = plan.classification.category;

@@ -56,9 +56,9 @@ export class RequestTracker {
   }
 
   /** Filled in once the body is read; a request rejected before that is still recorded. */
-  describe(request: ChatRequest): void {
+  describe(request: ChatRequest, requestedModel = request.model): void {
     this.#request = request;
-    this.#init.requestedModel = request.model;
+    this.#init.requestedModel = requestedModel;
     this.#init.stream = request.stream === true;
   }
 

@@ -199,4 +199,11 @@ describe('/v1/messages with the Anthropic SDK', () => {
     const { response: auxiliary } = await client.messages.create({ model: 'claude-haiku-4-5', ...coding }, { headers: { 'x-claude-code-request-class': 'auxiliary' } }).withResponse();
     expect(auxiliary.headers.get('x-router-category')).toBe('conversation');
   });
+
+  it('logs the model Claude Code named, not the router it was routed as', async () => {
+    const { response } = await client.messages.create({ model: 'claude-sonnet-4-5', ...ask }).withResponse();
+    const id = response.headers.get('x-request-id')!;
+    const record = (await (await fetch(`${gw.url}/requests/${id}`)).json()) as { requested_model: string; category: string };
+    expect(record.requested_model).toBe('claude-sonnet-4-5');
+  });
 });

@@ -55,6 +55,7 @@ export function messagesRoute(deps: MessagesRouteDeps) {
       const body = parseMessagesBody(await readJsonBody(c, deps.maxBodyBytes));
       if (body instanceof HttpError) throw body;
       const stream = body.stream === true;
+      start.requestedModel = body.model;
       const request = toCanonicalFromMessages({ ...body, model: routingModel(body.model, c.req.header('x-claude-code-request-class'), deps.dialects.requestClassCategories) });
       const client: ClientBody = { body, betaQuery: c.req.query('beta') === 'true', version: c.req.header('anthropic-version'), beta: c.req.header('anthropic-beta') };
       const walking = settle(deps.pipeline.runWith(request, start, c.req.raw.signal, () => messagesCall(request, client, stream), stream));
