@@ -86,6 +86,22 @@ describe('two replicas on one PostgreSQL', () => {
     expect((await chat(b)).content).toBe('edited');
   });
 
+  it('puts aliases, groups and classifier settings changed on A in force on B', async () => {
+    expect((await admin(a, '/config/alias', { name: 'gpt-4o', to: 'router/conversation' })).status).toBe(201);
+    const group = { name: 'pair', strategy: 'round-robin', deployments: [{ target: 'fake/text:grouped', name: 'one' }] };
+    expect((await admin(a, '/config/group', group)).status).toBe(201);
+    expect((await admin(a, '/config/classifier', { hybridThreshold: 0.42 })).status).toBe(200);
+    const config = await eventually(
+      () => admin(b, '/config'),
+      (c) => c.body.aliases.length === 1 && c.body.groups.length === 1 && c.body.classifier.hybridThreshold === 0.42,
+    );
+    expect(config.body.aliases[0]).toMatchObject({ name: 'gpt-4o', to: 'router/conversation' });
+    expect(config.body.groups[0]).toMatchObject({ name: 'pair', source: 'stored' });
+    // B routes by them: the alias to the category, the group as a chain's target.
+    expect((await chat(b, 'gpt-4o')).content).toBe('edited');
+    expect((await chat(b, 'group:pair')).content).toBe('grouped');
+  });
+
   it('counts requests through both replicas in one /metrics, read on either', async () => {
     for (let i = 0; i < 3; i++) await chat(a);
     for (let i = 0; i < 4; i++) await chat(b);
