@@ -146,7 +146,7 @@ async function assembleGateway(config: GatewayConfig, overrides: GatewayOverride
     chainTargets: () => [...categories.list().flatMap((c) => c.chain), ...groups.deploymentIds()],
     deployments: () => groups.snapshot().flatMap((g) => g.deployments),
     providerHealth: () => health.snapshot(),
-    cache: () => ({ counters: cache.counters, bytes: cacheStore.bytes }),
+    cache: () => ({ counters: cache.counters, bytes: stores.cacheBytes() }),
   });
   log.onRecord((record) => prometheus.record(record));
   const cacheRollup = stores.cacheRollup;
@@ -178,8 +178,7 @@ async function assembleGateway(config: GatewayConfig, overrides: GatewayOverride
     // The readers write this process's queued rows first, so a request that just ended is listed and counted.
     requests: stores.requests,
     metrics: async (windowMs) => {
-      const [summary, rollup] = await Promise.all([stores.requests.metrics(windowMs), cacheRollup.query(windowMs)]);
-      const stored = cacheStore.stats();
+      const [summary, rollup, stored] = await Promise.all([stores.requests.metrics(windowMs), cacheRollup.query(windowMs), cacheStore.stats()]);
       return { ...summary, cache: { ...rollup, stored_bytes: stored.bytes, entries: stored.entries, served_bytes_since_start: cache.counters.served_bytes } };
     },
     series: (query) => stores.series(query),

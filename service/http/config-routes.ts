@@ -11,7 +11,7 @@ import { categoryBodySchema, firstIssue, toDefinition, withChainAlias } from './
 import { reloadConfiguration } from './config-reload.ts';
 import { HttpError, errorResponse, invalidRequest } from './openai-error.ts';
 import { readJsonBody } from './read-json-body.ts';
-import { storeRead, storeWrite } from './store-unavailable.ts';
+import { storeRead, storeReadOr, storeWrite } from './store-unavailable.ts';
 import { aliasDestinationProblem, aliasName } from '../plan/model-aliases.ts';
 import { chainWarnings } from './chain-warnings.ts';
 import { groupView } from './group-routes.ts';
@@ -29,7 +29,8 @@ export function configRoutes(deps: AdminDeps): Hono {
   const app = new Hono();
 
   app.get('/config', async (c) => {
-    const events = await storeRead('GET /config', () => deps.breakerEvents.recent(50));
+    // The running configuration and breakers are in memory: shown even while the store is away, without its history.
+    const events = await storeReadOr(() => deps.breakerEvents.recent(50), null);
     return c.json({
       // `source`: where the definition came from (file = categories/*.json, ROUTER_CONFIG, REST); POST ignores it.
       categories: deps.categories.list().map((category) => ({ ...category, source: deps.categories.sourceOf(category.name) ?? null })),
@@ -44,7 +45,7 @@ export function configRoutes(deps: AdminDeps): Hono {
         request_timeout_ms: deps.config.requestTimeoutMs,
         overrides: deps.config.breakerOverrides,
         states: deps.breakers.snapshot(),
-        events: events.map(withTimestamp),
+        events: events?.map(withTimestamp) ?? null,
       },
       pricing: deps.prices.files.map((f) => ({ provider: f.provider, source: f.source, updated: f.updated, note: f.note ?? null, models: f.models })),
       health: { interval_s: deps.config.health.intervalMs / 1000, failures_before_down: deps.config.health.failuresBeforeDown, routing: deps.config.health.routing },

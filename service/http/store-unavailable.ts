@@ -32,3 +32,12 @@ export async function storeRead<T>(what: string, read: () => T | Promise<T>): Pr
     throw storeUnavailable(what, error, false);
   }
 }
+
+/** A part of an answer that the store holds (the breaker history): when the store does not answer, `fallback`, so the rest is still shown. */
+export async function storeReadOr<T>(read: () => T | Promise<T>, fallback: T): Promise<T> {
+  try {
+    return await read();
+  } catch {
+    return fallback;
+  }
+}

@@ -5,29 +5,15 @@
 // stores keep memory copies, refreshed on the change feed); writes and admin reads are awaited.
 import type { GatewayConfig } from '../config/gateway-config.ts';
 import type { RequestLogStatus } from '../http/request-log-prometheus.ts';
-import type { BreakerEvent } from './breaker-event-log.ts';
-import type { CacheMetrics } from './cache-rollup.ts';
+import type { BreakerEventLogContract } from './breaker-event-log-contract.ts';
+import type { CacheRollupContract } from './cache-rollup.ts';
 import type { CategoryStoreContract } from './category-store-contract.ts';
 import type { MetricsSeries, SeriesQuery } from './metrics-series.ts';
 import type { RequestLogReader, RequestLogWriter } from './request-log-contract.ts';
-import type { RequestRecord } from './request-log.ts';
-import type { ResponseCacheStore } from './response-cache-store.ts';
+import type { ResponseCacheStoreContract } from './response-cache-store-contract.ts';
 import type { ResponseStoreContract } from './response-store-contract.ts';
 import type { SettingsStorage } from './settings-store.ts';
 import type { SharedCooldowns } from './shared-cooldowns.ts';
-
-export interface BreakerEventStorage {
-  /** On the breaker's own event: never blocks, never throws (a store that refuses loses that entry, counted). */
-  add(target: string, state: string): void;
-  recent(limit?: number): BreakerEvent[] | Promise<BreakerEvent[]>;
-}
-
-export interface CacheRollupStorage {
-  /** Every request-log row as it is queued: in memory, O(1). */
-  add(record: RequestRecord): void;
-  query(windowMs: number | null): CacheMetrics | Promise<CacheMetrics>;
-  close(): void | Promise<void>;
-}
 
 /** Which topics of a change another replica made: `config` (categories, aliases, groups, classifier) or `cooldowns`. */
 export type StoreChange = 'config' | 'cooldowns' | { kind: 'breaker-reset'; target: string | null };
@@ -42,10 +28,12 @@ export interface GatewayStores {
   requestLogStatus(): RequestLogStatus;
   categories: CategoryStoreContract;
   settings: SettingsStorage;
-  breakerEvents: BreakerEventStorage;
+  breakerEvents: BreakerEventLogContract;
   responses: ResponseStoreContract;
-  responseCache: ResponseCacheStore;
-  cacheRollup: CacheRollupStorage;
+  responseCache: ResponseCacheStoreContract;
+  /** The bytes the response cache holds, for the Prometheus gauge (a query on PostgreSQL). */
+  cacheBytes(): number | Promise<number>;
+  cacheRollup: CacheRollupContract;
   series(query: SeriesQuery): Promise<MetricsSeries>;
   /** Grows with every stored configuration change (the audit log's last id). */
   configVersion(): Promise<number>;

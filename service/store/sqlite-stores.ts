@@ -33,6 +33,7 @@ export function openSqliteStores(config: GatewayConfig, options: OpenStoresOptio
   const categories = new CategoryStore(db);
   const responseCache = new ResponseCacheStore(db, config.cache.maxBytes);
   const cacheRollup = new CacheRollup(db);
+  const breakerEvents = new BreakerEventLog(db);
   let closed = false;
   return {
     backend: 'sqlite',
@@ -42,9 +43,10 @@ export function openSqliteStores(config: GatewayConfig, options: OpenStoresOptio
     requestLogStatus: () => ({ ...log.health(), retention: retention.health() }),
     categories,
     settings: new SettingsStore(db),
-    breakerEvents: new BreakerEventLog(db),
+    breakerEvents,
     responses: new ResponseStore(db, config.dialects.responsesStoreTtlMs),
     responseCache,
+    cacheBytes: () => responseCache.bytes,
     cacheRollup,
     // Written first, so a request that just ended is counted.
     series: async (query) => (log.flush(), queryMetricsSeries(db, query)),
@@ -57,6 +59,7 @@ export function openSqliteStores(config: GatewayConfig, options: OpenStoresOptio
       retention.stop();
       log.close();
       cacheRollup.close();
+      breakerEvents.close();
       try {
         responseCache.flush();
       } catch (error) {

@@ -102,6 +102,17 @@ describe('two replicas on one PostgreSQL', () => {
     expect((await chat(b, 'group:pair')).content).toBe('grouped');
   });
 
+  it('answers on B a previous_response_id that A stored', async () => {
+    const first = await client(a).responses.create({ model: 'router/conversation', input: 'remember this' });
+    chats++;
+    const followUp = await client(b).responses.create({ model: 'router/conversation', input: 'and this', previous_response_id: first.id });
+    chats++;
+    expect(followUp.output_text).toBe('edited');
+    // B sent the whole conversation upstream: A's stored turn came first.
+    const sent = upstream.requests.at(-1)!.body.messages.map((m: { content: unknown }) => JSON.stringify(m.content));
+    expect(sent.join(' ')).toMatch(/remember this.*and this/);
+  });
+
   it('counts requests through both replicas in one /metrics, read on either', async () => {
     for (let i = 0; i < 3; i++) await chat(a);
     for (let i = 0; i < 4; i++) await chat(b);

@@ -36,7 +36,7 @@ export function responsesRoute(deps: ResponsesRouteDeps) {
       const answer = await deps.pipeline.run(request, start, c.req.raw.signal);
       if (answer.kind === 'completion') {
         const object = toResponsesObject(answer.completion, frame);
-        store?.(object.output as ResponseItem[]);
+        await store?.(object.output as ResponseItem[]);
         return sendJson(c, 200, object, answer.headers);
       }
       const { deadline, opened } = answer;
@@ -50,7 +50,7 @@ export function responsesRoute(deps: ResponsesRouteDeps) {
   };
 }
 
-async function* responsesEvents(ctx: RecordedStreamContext, frame: ResponseFrame, estimate: () => Usage, store: ((output: ResponseItem[]) => void) | undefined): AsyncGenerator<string> {
+async function* responsesEvents(ctx: RecordedStreamContext, frame: ResponseFrame, estimate: () => Usage, store: ((output: ResponseItem[]) => Promise<void>) | undefined): AsyncGenerator<string> {
   const totals: StreamTotals = { usage: null };
   const encoder = new ResponsesStreamEncoder(frame);
   for await (const item of recordedStream(ctx, totals)) {
@@ -62,22 +62,20 @@ async function* responsesEvents(ctx: RecordedStreamContext, frame: ResponseFrame
   }
   if (ctx.deadline.signal.aborted) return;
   const frames = encoder.finish(totals.usage ? null : { ...estimate(), estimated: true });
-  store?.(encoder.output);
+  await store?.(encoder.output);
   yield* frames;
 }
 
 /**
- * A response the database would not take (locked by another process, disk full, PostgreSQL
- * unreachable) is answered anyway, without waiting for the write; only a later
- * previous_response_id to it fails.
+ * Stored before the answer's last bytes go out, so a follow-up sent to any replica finds it. A
+ * response the database would not take (locked by another process, disk full, PostgreSQL
+ * unreachable) is answered anyway; only a later previous_response_id to it fails.
  */
-function keep(store: ResponseStoreContract, id: string, items: ResponseItem[]): void {
-  const refused = (error: unknown) => console.warn(`[router] response ${id} was not stored: ${(error as Error).message}`);
+async function keep(store: ResponseStoreContract, id: string, items: ResponseItem[]): Promise<void> {
   try {
-    const saved = store.save(id, items);
-    if (saved) saved.catch(refused);
+    await store.save(id, items);
   } catch (error) {
-    refused(error);
+    console.warn(`[router] response ${id} was not stored: ${(error as Error).message}`);
   }
 }
 

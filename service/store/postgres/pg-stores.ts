@@ -3,12 +3,11 @@
 // replica what the others changed, and the stores that keep memory copies for the request path.
 import type { GatewayConfig } from '../../config/gateway-config.ts';
 import type { GatewayStores, StoreChange } from '../gateway-stores.ts';
-import { openDatabase } from '../database.ts';
-import { BreakerEventLog } from '../breaker-event-log.ts';
-import { CacheRollup } from '../cache-rollup.ts';
-import { queryMetricsSeries } from '../metrics-series.ts';
-import { ResponseCacheStore } from '../response-cache-store.ts';
-import { ResponseStore } from '../response-store.ts';
+import { PgBreakerEventLog } from './pg-breaker-event-log.ts';
+import { PgCacheRollup } from './pg-cache-rollup.ts';
+import { queryPgMetricsSeries } from './pg-metrics-series.ts';
+import { PgResponseCacheStore } from './pg-response-cache-store.ts';
+import { PgResponseStore } from './pg-response-store.ts';
 import { createPgPool, migratePostgres, redactUrl } from './pg-database.ts';
 import { EVERYTHING, PgChangeFeed } from './pg-change-feed.ts';
 import { CATEGORIES_TOPIC, PgCategoryStore } from './pg-category-store.ts';
@@ -50,10 +49,10 @@ export async function openPgStores(config: GatewayConfig): Promise<GatewayStores
     const settings = await PgSettingsStore.open(pool, feed);
     const categories = await PgCategoryStore.open(pool, feed);
     const log = new PgRequestLog(pool, { flushDelayMs: config.logFlushMs, maxBufferedRows: config.logBufferRows });
-    // INTERIM until the PostgreSQL versions of these stores are merged: this replica's own, in memory.
-    const local = openDatabase(':memory:');
-    const responseCache = new ResponseCacheStore(local, config.cache.maxBytes);
-    const cacheRollup = new CacheRollup(local);
+    const breakerEvents = new PgBreakerEventLog(pool);
+    const responseCache = new PgResponseCacheStore(pool, config.cache.maxBytes);
+    const cacheRollup = new PgCacheRollup(pool);
+    let cacheBytes = 0;
     let closed = false;
     return {
       backend: 'postgres',
@@ -64,11 +63,21 @@ export async function openPgStores(config: GatewayConfig): Promise<GatewayStores
       requestLogStatus: () => ({ ...log.health(), retention: { retention_days: config.logRetentionDays, max_rows: config.logMaxRows, rows_pruned: 0, prune_failures: 0 } }),
       categories,
       settings,
-      breakerEvents: new BreakerEventLog(local),
-      responses: new ResponseStore(local, config.dialects.responsesStoreTtlMs),
+      breakerEvents,
+      responses: new PgResponseStore(pool, config.dialects.responsesStoreTtlMs),
       responseCache,
+      // A scrape while PostgreSQL is away shows the last size read, rather than failing the whole scrape.
+      cacheBytes: async () => {
+        try {
+          cacheBytes = (await responseCache.stats()).bytes;
+        } catch {
+          // kept: the last size read
+        }
+        return cacheBytes;
+      },
       cacheRollup,
-      series: async (query) => queryMetricsSeries(local, query),
+      // This replica's queued rows are written first, so a request that just ended is counted.
+      series: async (query) => (await log.flush(), queryPgMetricsSeries(pool, query)),
       configVersion: () => categories.configVersion(),
       refresh: async () => {
         await Promise.all([settings.refresh(), categories.refresh()]);
@@ -79,9 +88,7 @@ export async function openPgStores(config: GatewayConfig): Promise<GatewayStores
         if (closed) return;
         closed = true;
         await feed.stop();
-        await log.close();
-        cacheRollup.close();
-        local.close();
+        await Promise.all([log.close(), breakerEvents.close(), cacheRollup.close(), Promise.resolve(responseCache.flush()).catch(() => {})]);
         await pool.end();
       },
     };
