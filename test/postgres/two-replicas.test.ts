@@ -75,6 +75,7 @@ afterAll(async () => {
 describe('two replicas on one PostgreSQL', () => {
   it('puts a chain edited on A in force on B', async () => {
     expect((await chat(b)).content).toBe('first');
+    const editedAt = Date.now();
     const edit = await admin(a, '/config/model-mapping', { category: 'conversation', chain: ['fake/text:edited'] });
     expect(edit.status).toBe(200);
     // B hears A's NOTIFY and re-reads the store; polled, not slept on.
@@ -82,6 +83,7 @@ describe('two replicas on one PostgreSQL', () => {
       () => admin(b, '/config'),
       (c) => c.body.categories.find((cat: { name: string }) => cat.name === 'conversation').chain[0] === 'fake/text:edited',
     );
+    console.log(`[two-replicas] a chain edited on A was seen on B ${Date.now() - editedAt} ms after the POST was sent (a figure, not an assertion)`);
     expect(config.body.categories.find((cat: { name: string }) => cat.name === 'conversation').source).toBe('REST');
     expect((await chat(b)).content).toBe('edited');
   });
