@@ -23,7 +23,9 @@ let b: GatewayProcess;
 async function replica(name: string, env: Record<string, string> = {}): Promise<GatewayProcess> {
   const dir = mkdtempSync(path.join(tmpdir(), `router-replica-${name}-`));
   dirs.push(dir);
-  const files = writeGatewayFiles(dir, { providers: { fake: { type: 'openai', baseURL: upstream.baseURL, apiKeyEnv: 'FAKE_KEY' } } }, (category) =>
+  // One failure opens a breaker, so a replica's own breaker opens on one request.
+  const routerConfig = { providers: { fake: { type: 'openai', baseURL: upstream.baseURL, apiKeyEnv: 'FAKE_KEY' } }, breaker: { volumeThreshold: 1, errorThresholdPercentage: 50 } };
+  const files = writeGatewayFiles(dir, routerConfig, (category) =>
     category === 'conversation' ? ['fake/text:first'] : undefined,
   );
   return startGatewayProcess({ ...files, FAKE_KEY: 'k', ROUTER_DATABASE_URL: url, ...env });
@@ -141,6 +143,21 @@ describe('two replicas on one PostgreSQL', () => {
 
     expect((await admin(a, `/circuit-breaker/reset/${cooling}`, {})).status).toBe(200);
     await eventually(() => admin(b, '/circuit-breaker'), (r) => r.body.cooldowns.length === 0);
+  });
+
+  it('counts breaker failures per replica, and a reset on A closes the breaker B opened', async () => {
+    const failing = 'fake/error:500';
+    expect((await admin(a, '/config/model-mapping', { category: 'conversation', chain: [failing, 'fake/text:second'] })).status).toBe(200);
+    await eventually(() => admin(b, '/config'), (c) => c.body.categories.find((cat: { name: string }) => cat.name === 'conversation').chain[0] === failing);
+    const state = async (gw: GatewayProcess) => (await admin(gw, '/circuit-breaker')).body.breakers.find((x: { target: string }) => x.target === failing)?.state;
+
+    expect((await chat(b)).content).toBe('second');
+    expect(await state(b)).toBe('open');
+    // A saw no failure: its own breaker for the target is not open.
+    expect(await state(a)).not.toBe('open');
+
+    expect((await admin(a, '/circuit-breaker/reset-all', {})).status).toBe(200);
+    await eventually(() => state(b), (s) => s === 'closed');
   });
 
   it('loses at most the unwritten batch of a replica killed with -9 under load', async () => {
