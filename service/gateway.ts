@@ -189,20 +189,19 @@ async function assembleGateway(config: GatewayConfig, overrides: GatewayOverride
   let closed = false;
   async function reloadConfig(): Promise<void> {
     if (closed) return;
+    // PostgreSQL's stores re-read their memory copies first; SQLite's registries read the file.
     await stores.refresh();
-    {
-      categories.reloadFromStore();
-      aliases.reloadFromStore();
-      groupCatalog.reloadFromStore();
-      const stored = settings.get<ClassifierSettings>(CLASSIFIER_SETTINGS_KEY);
-      if (stored && JSON.stringify(stored) !== classifierJson) {
-        try {
-          classifier.apply({ ...config.classifier, ...stored });
-        } catch (error) {
-          console.warn(`[router] stored classifier settings are unusable (${(error as Error).message}); keeping the running ones`);
-        }
-        classifierJson = JSON.stringify(stored);
+    categories.reloadFromStore();
+    aliases.reloadFromStore();
+    groupCatalog.reloadFromStore();
+    const stored = settings.get<ClassifierSettings>(CLASSIFIER_SETTINGS_KEY);
+    if (stored && JSON.stringify(stored) !== classifierJson) {
+      try {
+        classifier.apply({ ...config.classifier, ...stored });
+      } catch (error) {
+        console.warn(`[router] stored classifier settings are unusable (${(error as Error).message}); keeping the running ones`);
       }
+      classifierJson = JSON.stringify(stored);
     }
   }
   // PostgreSQL: other replicas' config changes, cool-downs and breaker resets reach this one.
