@@ -122,31 +122,45 @@ describe('the gateway on PostgreSQL', () => {
       expect(refused.status).toBe(503);
       expect(refused.headers.get('retry-after')).toBe('1');
       expect((await refused.json()).error).toMatchObject({ type: 'service_unavailable', code: 'store_unavailable', message: expect.stringMatching(/nothing was changed/) });
+      const classifierBefore = await (await admin(gateway, '/config/classifier')).json();
+      for (const [route, body] of [
+        ['/config/classifier', { hybridThreshold: 0.9 }],
+        ['/config/model-mapping', { category: 'conversation', chain: ['fake/text:never stored'] }],
+        ['/config/group', { name: 'pair', deployments: [{ target: 'fake/text:g', name: 'one' }] }],
+      ] as const) {
+        const answer = await admin(gateway, route, { method: 'POST', body: JSON.stringify(body) });
+        expect(answer.status, route).toBe(503);
+      }
+      // Nothing that was refused is in force: the classifier's settings and the chain are as they were.
+      expect(await (await admin(gateway, '/config/classifier')).json()).toEqual(classifierBefore);
+      expect(await chat(gateway)).toBe('from postgres');
       const config = await (await admin(gateway, '/config')).json();
       expect(config.aliases).toEqual([]);
+      expect(config.groups).toEqual([]);
       // The running breakers are in memory: shown while the store is away, without their stored history.
       expect(config.breaker.events).toBeNull();
       expect((await admin(gateway, '/circuit-breaker')).status).toBe(200);
 
-      // 15 rows while PostgreSQL refused every write: the 10 newest wait, the 5 oldest are counted as dropped.
+      // 16 rows while PostgreSQL refused every write: the 10 newest wait, the 6 oldest are counted as dropped.
       let seen = await health();
       const started = Date.now();
-      while (!(seen.pending === 10 && seen.rows_dropped.buffer_full === 5) && Date.now() - started < 10_000) {
+      while (!(seen.pending === 10 && seen.rows_dropped.buffer_full === 6) && Date.now() - started < 10_000) {
         await new Promise((r) => setTimeout(r, 20));
         seen = await health();
       }
-      expect(seen).toMatchObject({ pending: 10, rows_dropped: { buffer_full: 5, unwritable: 0 } });
+      expect(seen).toMatchObject({ pending: 10, rows_dropped: { buffer_full: 6, unwritable: 0 } });
       expect(seen.failing_for).toBeGreaterThan(0);
       const prometheus = await (await admin(gateway, '/metrics?format=prometheus')).text();
-      expect(prometheus).toMatch(/^llm_router_log_rows_dropped_total\{reason="buffer_full"\} 5$/m);
+      expect(prometheus).toMatch(/^llm_router_log_rows_dropped_total\{reason="buffer_full"\} 6$/m);
       expect((await admin(gateway, '/requests')).status).toBe(503);
     } finally {
       await server.start();
     }
-    // Back: the kept rows are written (the first request and the 10 newest).
+    // Back: the kept rows are written.
     await until(() => gateway.gateway.log.pending === 0 && gateway.gateway.stores.requestLogStatus().failing_for === 0, 40_000);
     const metrics = await (await admin(gateway, '/metrics')).json();
+    // The first request and the 10 newest of the 16.
     expect(metrics.requests.total).toBe(11);
-    expect(metrics.request_log.rows_dropped.buffer_full).toBe(5);
+    expect(metrics.request_log.rows_dropped.buffer_full).toBe(6);
   }, 60_000);
 });
