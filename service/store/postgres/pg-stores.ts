@@ -12,6 +12,7 @@ import { createPgPool, migratePostgres, redactUrl } from './pg-database.ts';
 import { EVERYTHING, PgChangeFeed } from './pg-change-feed.ts';
 import { CATEGORIES_TOPIC, PgCategoryStore } from './pg-category-store.ts';
 import { COOLDOWNS_TOPIC, PgCooldownBoard, resetTarget } from './pg-cooldown-board.ts';
+import { PgLogRetention } from './pg-log-retention.ts';
 import { PgRequestLog } from './pg-request-log.ts';
 import { PgRequestLogReader } from './pg-request-log-reader.ts';
 import { PgSettingsStore, SETTINGS_TOPIC } from './pg-settings-store.ts';
@@ -49,6 +50,8 @@ export async function openPgStores(config: GatewayConfig): Promise<GatewayStores
     const settings = await PgSettingsStore.open(pool, feed);
     const categories = await PgCategoryStore.open(pool, feed);
     const log = new PgRequestLog(pool, { flushDelayMs: config.logFlushMs, maxBufferedRows: config.logBufferRows });
+    const retention = new PgLogRetention(pool, { retentionDays: config.logRetentionDays, maxRows: config.logMaxRows });
+    retention.start();
     const breakerEvents = new PgBreakerEventLog(pool);
     const responseCache = new PgResponseCacheStore(pool, config.cache.maxBytes);
     const cacheRollup = new PgCacheRollup(pool);
@@ -59,8 +62,7 @@ export async function openPgStores(config: GatewayConfig): Promise<GatewayStores
       where: redactUrl(url),
       requestLog: log,
       requests: new PgRequestLogReader(pool, log),
-      // Pruning runs on SQLite only so far: nothing is pruned from PostgreSQL's request log.
-      requestLogStatus: () => ({ ...log.health(), retention: { retention_days: config.logRetentionDays, max_rows: config.logMaxRows, rows_pruned: 0, prune_failures: 0 } }),
+      requestLogStatus: () => ({ ...log.health(), retention: retention.health() }),
       categories,
       settings,
       breakerEvents,
@@ -87,7 +89,7 @@ export async function openPgStores(config: GatewayConfig): Promise<GatewayStores
       async close() {
         if (closed) return;
         closed = true;
-        await feed.stop();
+        await Promise.all([feed.stop(), retention.stop()]);
         await Promise.all([log.close(), breakerEvents.close(), cacheRollup.close(), Promise.resolve(responseCache.flush()).catch(() => {})]);
         await pool.end();
       },
