@@ -20,8 +20,6 @@ export type StoreChange = 'config' | 'cooldowns' | { kind: 'breaker-reset'; targ
 
 export interface GatewayStores {
   readonly backend: 'sqlite' | 'postgres';
-  /** Where the data is, for the start-up line: the file, or the URL without its password. */
-  readonly where: string;
   requestLog: RequestLogWriter;
   requests: RequestLogReader;
   /** The request log's health with its retention's (shown by /health, /metrics and Prometheus). */

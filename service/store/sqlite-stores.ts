@@ -37,7 +37,6 @@ export function openSqliteStores(config: GatewayConfig, options: OpenStoresOptio
   let closed = false;
   return {
     backend: 'sqlite',
-    where: config.dbPath,
     requestLog: log,
     requests: new SqliteRequestLogReader(db, log),
     requestLogStatus: () => ({ ...log.health(), retention: retention.health() }),

@@ -59,7 +59,6 @@ export async function openPgStores(config: GatewayConfig): Promise<GatewayStores
     let closed = false;
     return {
       backend: 'postgres',
-      where: redactUrl(url),
       requestLog: log,
       requests: new PgRequestLogReader(pool, log),
       requestLogStatus: () => ({ ...log.health(), retention: retention.health() }),
