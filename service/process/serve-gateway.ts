@@ -6,7 +6,7 @@ import { describeListenError } from '../config/listen-error.ts';
 import { buildGateway, type Gateway, type GatewayOverrides } from '../gateway.ts';
 import { runDetached } from './detached-task.ts';
 import { installSafetyNet } from './safety-net.ts';
-import { redactUrl } from '../store/postgres/pg-database.ts';
+import { redactUrl } from '../store/postgres/redact-url.ts';
 
 export interface ServeOptions {
   overrides?: GatewayOverrides;

@@ -75,13 +75,4 @@ export async function migratePostgres(pool: PgPool): Promise<number[]> {
   return applied;
 }
 
-/** The connection string with any password replaced, for messages. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'postgres://…';
-  }
-}
+export { redactUrl } from './redact-url.ts';
