@@ -13,31 +13,18 @@ import { ChatRouter } from './plan/chat-router.ts';
 import { ConfigurableClassifier, type ClassifierSettings } from './classify/configurable-classifier.ts';
 import { parseTarget } from './plan/target.ts';
 import { CLASSIFIER_SETTINGS_KEY } from './http/classifier-routes.ts';
-import { SettingsStore } from './store/settings-store.ts';
 import { PriceTable, readPricingFiles } from './record/price-table.ts';
-import { BreakerEventLog } from './store/breaker-event-log.ts';
-import { CategoryStore } from './store/category-store.ts';
-import { openDatabase } from './store/database.ts';
-import { WalCheckpointer } from './store/wal-checkpointer.ts';
-import { queryMetrics } from './store/metrics-query.ts';
-import { getRequest, listRequests } from './store/request-query.ts';
-import { RequestLog } from './store/request-log.ts';
-import { LogRetention } from './store/log-retention.ts';
-import { registerRequestLogMetrics, type RequestLogStatus } from './http/request-log-prometheus.ts';
+import type { RequestLogWriter } from './store/request-log-contract.ts';
+import { registerRequestLogMetrics } from './http/request-log-prometheus.ts';
 import { ModelAliases } from './plan/model-aliases.ts';
 import { ProviderHealth } from './providers/provider-health.ts';
 import { applyDeclaredConfig } from './config/apply-declared-config.ts';
 import { GroupRegistry } from './walk/groups/group-registry.ts';
 import { GroupCatalog } from './plan/group-catalog.ts';
 import type { Random } from './walk/groups/seeded-random.ts';
-import { ResponseStore } from './store/response-store.ts';
-import { queryMetricsSeries } from './store/metrics-series.ts';
 import { CachedAnswers } from './cache/cached-answers.ts';
-import { ResponseCacheStore } from './store/response-cache-store.ts';
-import { CacheRollup } from './store/cache-rollup.ts';
-
-/** How long a write waits for another worker process's lock (ROUTER_WORKERS > 1). */
-const CLUSTER_BUSY_TIMEOUT_MS = 1000;
+import { openStores, type GatewayStores } from './store/gateway-stores.ts';
+import { syncReplicas } from './process/replica-sync.ts';
 
 export interface Gateway {
   app: Hono;
@@ -46,14 +33,16 @@ export interface Gateway {
   pipeline: ChatPipeline;
   breakers: BreakerRegistry;
   health: ProviderHealth;
-  log: RequestLog;
+  log: RequestLogWriter;
   cache: CachedAnswers;
   prometheus: PrometheusMetrics;
+  /** The stores, on SQLite or PostgreSQL (store/gateway-stores.ts). */
+  stores: GatewayStores;
   /** Counts stored config changes (the audit log's last id): another process changed the config when it moves. */
-  configVersion(): number;
-  /** Re-reads categories, aliases, groups and classifier settings from the store (another worker process changed them). */
-  reloadConfig(): void;
-  /** Flushes the request log, stops the WAL checkpointer and closes SQLite. */
+  configVersion(): Promise<number>;
+  /** Re-reads categories, aliases, groups and classifier settings from the store (another worker process or replica changed them). */
+  reloadConfig(): Promise<void>;
+  /** Flushes the request log and closes the stores (SQLite's WAL checkpointer, PostgreSQL's connections). */
   close(): Promise<void>;
 }
 
@@ -69,6 +58,8 @@ export interface GatewayOverrides {
   checkpointWal?: boolean;
   /** Which worker process this is, shown by /health and the x-router-worker header (ROUTER_WORKERS > 1). */
   worker?: { id: number; count: number };
+  /** Stores opened already (a test's); otherwise they are opened from the configuration. */
+  stores?: GatewayStores;
 }
 
 /** Stored settings (changed over /config) win over the environment's; unusable ones are reported and skipped. */
@@ -83,22 +74,24 @@ function buildClassifier(fromEnv: ClassifierSettings, stored: ClassifierSettings
   return new ConfigurableClassifier(fromEnv, completeWith);
 }
 
-export function buildGateway(config: GatewayConfig, overrides: GatewayOverrides = {}): Gateway {
-  const db = openDatabase(config.dbPath);
-  // Checkpoints (and their fsync) run in a worker thread, never on the event loop.
-  const checkpointer = config.dbPath === ':memory:' || overrides.checkpointWal === false ? undefined : new WalCheckpointer(db, config.dbPath);
-  // Another process checkpoints; this one must not do it on its event loop either.
-  if (overrides.checkpointWal === false) db.pragma('wal_autocheckpoint = 0');
-  // Several worker processes write the one file: a config write that met another worker's log flush
-  // (its process descheduled on a busy host) failed after 50 ms as a 500. Waiting longer is rare and short.
-  if (overrides.worker) db.pragma(`busy_timeout = ${CLUSTER_BUSY_TIMEOUT_MS}`);
-  const log = new RequestLog(db, { flushDelayMs: config.logFlushMs });
-  const retention = new LogRetention(db, { retentionDays: config.logRetentionDays, maxRows: config.logMaxRows });
-  retention.start();
-  const requestLogStatus = (): RequestLogStatus => ({ ...log.health(), retention: retention.health() });
-  const breakerEvents = new BreakerEventLog(db);
-  const categoryStore = new CategoryStore(db);
-  const categories = new CategoryRegistry(categoryStore, readCategoryFiles(config.categoriesDir));
+/** Opens the stores the configuration names (SQLite, or PostgreSQL with ROUTER_DATABASE_URL) and builds the gateway on them. */
+export async function buildGateway(config: GatewayConfig, overrides: GatewayOverrides = {}): Promise<Gateway> {
+  const stores = overrides.stores ?? (await openStores(config, { checkpointWal: overrides.checkpointWal, clustered: overrides.worker !== undefined }));
+  try {
+    return await assembleGateway(config, overrides, stores);
+  } catch (error) {
+    // The start stops here: leave no open database or connection behind.
+    await stores.close().catch(() => {});
+    throw error;
+  }
+}
+
+async function assembleGateway(config: GatewayConfig, overrides: GatewayOverrides, stores: GatewayStores): Promise<Gateway> {
+  const log = stores.requestLog;
+  const requestLogStatus = () => stores.requestLogStatus();
+  const breakerEvents = stores.breakerEvents;
+  const categoryStore = stores.categories;
+  const categories = await CategoryRegistry.open(categoryStore, readCategoryFiles(config.categoriesDir));
   const prices = new PriceTable(readPricingFiles(config.pricingDir));
   const providers = new ProviderRegistry(config.providers, overrides.providerFactories ?? undefined, config.upstreamLimits);
   const breakers = new BreakerRegistry(config.breaker, config.breakerOverrides, {
@@ -108,7 +101,7 @@ export function buildGateway(config: GatewayConfig, overrides: GatewayOverrides 
   });
   breakers.onStateChange((target, state) => breakerEvents.add(target, state));
   const health = new ProviderHealth(config.providers, { ...config.health, list: overrides.healthProbes });
-  const settings = new SettingsStore(db);
+  const settings = stores.settings;
   const groups = new GroupRegistry({
     providers,
     breakers,
@@ -124,10 +117,9 @@ export function buildGateway(config: GatewayConfig, overrides: GatewayOverrides 
   const aliases = new ModelAliases(settings);
   // ROUTER_CONFIG's categories, aliases and classifier settings are written to the store before anything reads them.
   try {
-    applyDeclaredConfig({
+    await applyDeclaredConfig({
       declared: config.declared,
       categories,
-      categoryStore,
       aliases,
       settings,
       classifierKey: CLASSIFIER_SETTINGS_KEY,
@@ -136,10 +128,8 @@ export function buildGateway(config: GatewayConfig, overrides: GatewayOverrides 
       classifierFromEnv: config.classifier,
     });
   } catch (error) {
-    // The start stops here: leave no open database or breaker timers behind.
+    // The start stops here: leave no breaker timers behind (buildGateway closes the stores).
     breakers.shutdown();
-    log.close();
-    db.close();
     throw error;
   }
   const classifier = buildClassifier(config.classifier, settings.get<ClassifierSettings>(CLASSIFIER_SETTINGS_KEY), (target, request, signal) => {
@@ -149,17 +139,17 @@ export function buildGateway(config: GatewayConfig, overrides: GatewayOverrides 
     return walker.complete([parsed], request, signal).then((r) => r.value);
   });
   const router = new ChatRouter({ categories, classifier, providers, walker, prices, log, aliases, groups });
-  const cacheStore = new ResponseCacheStore(db, config.cache.maxBytes);
+  const cacheStore = stores.responseCache;
   const cache = new CachedAnswers({ inner: router, store: cacheStore, settings: config.cache, categories, maxEntryBytes: config.upstreamLimits.maxAnswerBytes, now: overrides.cacheClock });
   const prometheus = new PrometheusMetrics({
     breakers: () => breakers.snapshot(),
     chainTargets: () => [...categories.list().flatMap((c) => c.chain), ...groups.deploymentIds()],
     deployments: () => groups.snapshot().flatMap((g) => g.deployments),
     providerHealth: () => health.snapshot(),
-    cache: () => ({ counters: cache.counters, bytes: cacheStore.bytes }),
+    cache: () => ({ counters: cache.counters, bytes: stores.cacheBytes() }),
   });
   log.onRecord((record) => prometheus.record(record));
-  const cacheRollup = new CacheRollup(db);
+  const cacheRollup = stores.cacheRollup;
   log.onRecord((record) => cacheRollup.add(record));
   registerRequestLogMetrics(prometheus.registry, requestLogStatus);
 
@@ -182,27 +172,42 @@ export function buildGateway(config: GatewayConfig, overrides: GatewayOverrides 
     groups: groupCatalog,
     groupStats: () => groups.snapshot(),
     worker: overrides.worker,
-    responseStore: new ResponseStore(db, config.dialects.responsesStoreTtlMs),
+    responseStore: stores.responses,
     startedAt: Date.now(),
     requestLog: { status: requestLogStatus, countUnauthenticated: () => log.countUnauthenticated() },
-    requests: {
-      // Written first, so a request that just ended is listed.
-      list: (filters, limit, cursor) => (log.flush(), listRequests(db, filters, limit, cursor)),
-      get: (id) => (log.flush(), getRequest(db, id)),
+    // The readers write this process's queued rows first, so a request that just ended is listed and counted.
+    requests: stores.requests,
+    metrics: async (windowMs) => {
+      const [summary, rollup, stored] = await Promise.all([stores.requests.metrics(windowMs), cacheRollup.query(windowMs), cacheStore.stats()]);
+      return { ...summary, cache: { ...rollup, stored_bytes: stored.bytes, entries: stored.entries, served_bytes_since_start: cache.counters.served_bytes } };
     },
-    metrics: (windowMs) => {
-      log.flush();
-      const stored = cacheStore.stats();
-      return { ...queryMetrics(db, windowMs), cache: { ...cacheRollup.query(windowMs), stored_bytes: stored.bytes, entries: stored.entries, served_bytes_since_start: cache.counters.served_bytes } };
-    },
-    series: (query) => (log.flush(), queryMetricsSeries(db, query)),
+    series: (query) => stores.series(query),
     cache,
   });
 
-  health.start();
-  const lastAudit = db.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM config_audit');
   let classifierJson = JSON.stringify(classifier.settings);
   let closed = false;
+  async function reloadConfig(): Promise<void> {
+    if (closed) return;
+    // PostgreSQL's stores re-read their memory copies first; SQLite's registries read the file.
+    await stores.refresh();
+    categories.reloadFromStore();
+    aliases.reloadFromStore();
+    groupCatalog.reloadFromStore();
+    const stored = settings.get<ClassifierSettings>(CLASSIFIER_SETTINGS_KEY);
+    if (stored && JSON.stringify(stored) !== classifierJson) {
+      try {
+        classifier.apply({ ...config.classifier, ...stored });
+      } catch (error) {
+        console.warn(`[router] stored classifier settings are unusable (${(error as Error).message}); keeping the running ones`);
+      }
+      classifierJson = JSON.stringify(stored);
+    }
+  }
+  // PostgreSQL: other replicas' config changes, cool-downs and breaker resets reach this one.
+  await syncReplicas({ stores, breakers, reloadConfig }).ready;
+
+  health.start();
   return {
     app,
     router,
@@ -212,37 +217,15 @@ export function buildGateway(config: GatewayConfig, overrides: GatewayOverrides 
     log,
     cache,
     prometheus,
-    configVersion: () => (lastAudit.get() as { id: number }).id,
-    reloadConfig() {
-      categories.reloadFromStore();
-      aliases.reloadFromStore();
-      groupCatalog.reloadFromStore();
-      const stored = settings.get<ClassifierSettings>(CLASSIFIER_SETTINGS_KEY);
-      if (stored && JSON.stringify(stored) !== classifierJson) {
-        try {
-          classifier.apply({ ...config.classifier, ...stored });
-        } catch (error) {
-          console.warn(`[router] stored classifier settings are unusable (${(error as Error).message}); keeping the running ones`);
-        }
-        classifierJson = JSON.stringify(stored);
-      }
-    },
+    stores,
+    configVersion: () => stores.configVersion(),
+    reloadConfig,
     async close() {
       if (closed) return;
       closed = true;
-      retention.stop();
       health.stop();
-      log.close();
-      cacheRollup.close();
-      try {
-        cacheStore.flush();
-      } catch (error) {
-        console.warn(`[router] response cache: recent hits were not written (${(error as Error).message})`);
-      }
       breakers.shutdown();
-      // The worker's connection closes first, so the main one is the last and checkpoints the WAL away.
-      await checkpointer?.close();
-      db.close();
+      await stores.close();
     },
   };
 }

@@ -2,7 +2,7 @@
  * @module
  * The router in-process, for an application that embeds it instead of calling a gateway over HTTP.
  * It is built from the same configuration as the server (the environment, ROUTER_CONFIG,
- * categories/, pricing/, the SQLite request log) and runs every request down the same path:
+ * categories/, pricing/, the SQLite request log, or PostgreSQL with ROUTER_DATABASE_URL) and runs every request down the same path:
  * classification, the category's chain, breakers, deadlines, failover and the request record.
  *
  * @example
@@ -95,11 +95,14 @@ export class RouterRequestError extends Error {
 }
 
 export class Router {
-  readonly #gateway: Gateway;
+  readonly #ready: Promise<Gateway>;
   #closed = false;
 
-  constructor(gateway: Gateway) {
-    this.#gateway = gateway;
+  /** Takes the gateway, or its start (the stores open asynchronously): calls wait for it, and fail as it failed. */
+  constructor(gateway: Gateway | Promise<Gateway>) {
+    this.#ready = Promise.resolve(gateway);
+    // A start that failed is reported by the first call (or by openRouter), never as an unhandled rejection.
+    this.#ready.catch(() => {});
   }
 
   /** One prompt in, the answer's text out. */
@@ -116,25 +119,27 @@ export class Router {
   /** A Chat Completions request (validated as the HTTP route validates it), answered whole. */
   async chat(request: ChatRequest, options: CallOptions = {}): Promise<RoutedCompletion> {
     const parsed = this.#parse({ ...request, stream: false });
-    const start = this.#gateway.pipeline.start('llm-router-library');
+    const { pipeline } = await this.#ready;
+    const start = pipeline.start('llm-router-library');
     try {
-      const answer = await this.#gateway.pipeline.run(parsed, start, options.signal ?? new AbortController().signal);
+      const answer = await pipeline.run(parsed, start, options.signal ?? new AbortController().signal);
       if (answer.kind !== 'completion') throw new Error('a plain request was answered with a stream');
       return { completion: answer.completion, ...routing(start.id, answer) };
     } catch (error) {
-      throw failed(this.#gateway.pipeline.fail(error, start));
+      throw failed(pipeline.fail(error, start));
     }
   }
 
   /** A Chat Completions request answered as a stream of chunks; resolves once the first content is in hand. */
   async chatStream(request: ChatRequest, options: CallOptions = {}): Promise<RoutedStream> {
     const parsed = this.#parse({ ...request, stream: true });
-    const start = this.#gateway.pipeline.start('llm-router-library');
+    const { pipeline } = await this.#ready;
+    const start = pipeline.start('llm-router-library');
     let answer;
     try {
-      answer = await this.#gateway.pipeline.run(parsed, start, options.signal ?? new AbortController().signal);
+      answer = await pipeline.run(parsed, start, options.signal ?? new AbortController().signal);
     } catch (error) {
-      throw failed(this.#gateway.pipeline.fail(error, start));
+      throw failed(pipeline.fail(error, start));
     }
     if (answer.kind !== 'stream') throw new Error('a stream request was answered whole');
     const meta = routing(start.id, answer);
@@ -152,7 +157,7 @@ export class Router {
   async classify(input: string | ChatRequest): Promise<ClassifyResult> {
     const request = this.#parse(typeof input === 'string' ? promptRequest(input, {}) : { ...input, model: input.model ?? 'router' });
     try {
-      const plan = await this.#gateway.router.plan(request);
+      const plan = await (await this.#ready).router.plan(request);
       return { ...plan.classification, chain: plan.targets.map((t) => t.id) };
     } catch (error) {
       if (error instanceof RouteError) throw new RouterRequestError(error.status, error.message, error.code, []);
@@ -164,8 +169,10 @@ export class Router {
   async close(graceMs = 5_000): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#gateway.router.inFlight.settled(graceMs);
-    this.#gateway.close();
+    const gateway = await this.#ready.catch(() => undefined);
+    if (!gateway) return;
+    await gateway.router.inFlight.settled(graceMs);
+    await gateway.close();
   }
 
   #parse(body: unknown): ChatRequest {
@@ -175,10 +182,20 @@ export class Router {
   }
 }
 
-/** Builds a router from configuration; throws ConfigError for a bad setting, as the server would at start. */
+/**
+ * Builds a router from configuration; throws ConfigError for a bad setting, as the server would at
+ * start. Its stores open in the background: a store that cannot be opened, or a ROUTER_CONFIG
+ * declaration that does not fit it, fails the first call. openRouter waits for all of it.
+ */
 export function createRouter(options: CreateRouterOptions = {}): Router {
   const config = options.config ?? loadConfig(options.env ?? process.env);
   return new Router(buildGateway(config));
+}
+
+/** createRouter, resolved once the stores are open and ROUTER_CONFIG is applied; rejects (ConfigError for a bad setting) as the server's start would. */
+export async function openRouter(options: CreateRouterOptions = {}): Promise<Router> {
+  const config = options.config ?? loadConfig(options.env ?? process.env);
+  return new Router(await buildGateway(config));
 }
 
 function promptRequest(prompt: string, options: GenerateOptions): ChatRequest {

@@ -1,5 +1,5 @@
 // Entry point: read the configuration once, then serve it in this process, or (ROUTER_WORKERS > 1)
-// in worker processes that share the port and the SQLite file.
+// in worker processes that share the port and the store (the SQLite file, or PostgreSQL).
 import cluster from 'node:cluster';
 import { ConfigError, loadConfig, type GatewayConfig } from './config/gateway-config.ts';
 import { serveGateway } from './process/serve-gateway.ts';
@@ -17,6 +17,6 @@ try {
   throw error;
 }
 
-if (config.workers <= 1) serveGateway(config);
+if (config.workers <= 1) await serveGateway(config);
 else if (cluster.isPrimary) runClusterPrimary(config);
-else runClusterWorker(config);
+else await runClusterWorker(config);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRouter, RouterRequestError, type Router } from '../service/library.ts';
+import { ConfigError, createRouter, openRouter, RouterRequestError, type Router } from '../service/library.ts';
 import { childPath } from './support/agent-cli-providers.ts';
 import { startFakeOpenAI, type FakeUpstream } from './support/fake-openai-upstream.ts';
 import { writeCategories } from './support/gateway-process.ts';
@@ -80,5 +80,26 @@ describe('createRouter: the router in-process', () => {
     db.close();
     expect(rows).toContainEqual({ target: 'echo/m1', outcome: 'ok' });
     expect(rows.length).toBeGreaterThanOrEqual(4);
+  });
+});
+
+describe('openRouter: the router once its stores are open', () => {
+  it('answers like createRouter, and rejects with ConfigError for a ROUTER_CONFIG declaration the store cannot take, as the server would at start', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'router-library-open-'));
+    try {
+      writeFileSync(path.join(dir, 'bad.json'), JSON.stringify({ categories: { code: { chain: ['nosuch/model'] } } }));
+      const env = { ROUTER_DB: path.join(dir, 'router.db'), ROUTER_CATEGORIES_DIR: writeCategories(dir, () => undefined) };
+      await expect(openRouter({ env: { ...env, ROUTER_CONFIG: path.join(dir, 'bad.json') } })).rejects.toThrow(ConfigError);
+      // createRouter returns at once; the same problem fails its first call.
+      const early = createRouter({ env: { ...env, ROUTER_CONFIG: path.join(dir, 'bad.json') } });
+      await expect(early.classify('hello')).rejects.toThrow(/categories\.code\.chain/);
+      await early.close();
+
+      const router = await openRouter({ env });
+      expect((await router.classify('Fix the bug in this Python function')).category).toBe('code');
+      await router.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,6 @@
 // ROUTER_WORKERS=2, the real process as operators start it: requests spread over both workers, a
 // config change and a breaker reset made through one reach the other, Prometheus text sums both,
+// /metrics JSON reads the one shared log,
 // a killed worker is replaced, and SIGTERM drains both with every request recorded.
 import { spawn } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
@@ -145,6 +146,13 @@ describe('ROUTER_WORKERS=2', () => {
     // A state is not a count: a breaker closed in both workers reads 1, not 2.
     const states = families.find((f) => f.name === 'llm_router_breaker_state')!;
     expect(states.metrics.find((m) => m.labels?.target === 'fake/error:500' && m.labels.state === 'closed')?.value).toBe('1');
+  });
+
+  it('answers /metrics JSON from the shared log: either worker counts both workers’ requests', async () => {
+    for (const worker of ['1', '2']) {
+      const answer = await onWorker(worker, () => call('GET', '/metrics'), (a) => a.body.requests?.total === chats);
+      expect(answer.body.requests.total).toBe(chats);
+    }
   });
 
   it('replaces a worker that dies', async () => {

@@ -6,7 +6,8 @@ import type { CategoryDefinition } from '../classify/category.ts';
 import type { AnswerSource, RequestStart } from '../pipeline/chat-pipeline.ts';
 import type { RoutePlan } from '../plan/chat-router.ts';
 import { parseTarget, type Target } from '../plan/target.ts';
-import type { ResponseCacheStore } from '../store/response-cache-store.ts';
+import type { ResponseCacheStoreContract } from '../store/response-cache-store-contract.ts';
+import { runDetached } from '../process/detached-task.ts';
 import type { WalkSuccess } from '../walk/chain-walker.ts';
 import type { OpenedStream } from '../walk/stream-head.ts';
 import { answerJson } from '../canonical/chat-types.ts';
@@ -64,7 +65,8 @@ interface Decision {
 
 export interface CachedAnswersDeps {
   inner: AnswerSource;
-  store: ResponseCacheStore;
+  /** SQLite's answers at once; PostgreSQL's are awaited (a lookup is a round trip, a write goes on in the background). */
+  store: ResponseCacheStoreContract;
   settings: CacheSettings;
   categories: { list(): readonly CategoryDefinition[]; get(name: string): CategoryDefinition | undefined };
   /** A stream is kept in memory while it passes; past this it is let through and not stored. */
@@ -75,7 +77,7 @@ export interface CachedAnswersDeps {
 export class CachedAnswers implements AnswerSource {
   readonly counters: CacheCounters = { hits: 0, coalesced: 0, misses: 0, bypassed: 0, refreshed: 0, stored: 0, not_stored: {}, corrupt: 0, read_errors: 0, write_errors: 0, served_bytes: 0 };
   readonly #inner: AnswerSource;
-  readonly #store: ResponseCacheStore;
+  readonly #store: ResponseCacheStoreContract;
   readonly #settings: CacheSettings;
   readonly #categories: CachedAnswersDeps['categories'];
   readonly #now: () => number;
@@ -154,16 +156,16 @@ export class CachedAnswers implements AnswerSource {
   }
 
   /** Removes every entry, or one category's. */
-  clear(category?: string): number {
+  async clear(category?: string): Promise<number> {
     return this.#store.clear(category);
   }
 
   /** GET /cache: the settings, what is stored, and what happened since the start. */
-  stats(): Record<string, unknown> {
+  async stats(): Promise<Record<string, unknown>> {
     const { hits, misses } = this.counters;
     let stored: Record<string, unknown>;
     try {
-      stored = { ...this.#store.stats() };
+      stored = { ...(await this.#store.stats()) };
     } catch (error) {
       stored = { error: (error as Error).message };
     }
@@ -222,7 +224,7 @@ export class CachedAnswers implements AnswerSource {
    */
   async #reuse(decision: Decision, start: RequestStart, signal: AbortSignal): Promise<{ hit: { body: CachedBody; target: Target } } | { lead: Lead<Shared> | null }> {
     if (decision.status !== 'MISS') return { lead: null };
-    let found = this.#lookup(decision);
+    let found = await this.#lookup(decision);
     let coalesced = false;
     if (!found) {
       const lead = this.#flights.lead(decision.key);
@@ -246,20 +248,20 @@ export class CachedAnswers implements AnswerSource {
     return { hit: { body: found.body, target } };
   }
 
-  #lookup(decision: Decision): Shared | null {
+  async #lookup(decision: Decision): Promise<Shared | null> {
     try {
-      const entry = this.#store.get(decision.key);
+      const entry = await this.#store.get(decision.key);
       if (!entry) return null;
       const now = this.#now();
       if (entry.expiresAt <= now) {
-        this.#store.remove(decision.key);
+        await this.#store.remove(decision.key);
         return null;
       }
       if (decision.maxAgeMs !== null && now - entry.createdAt > decision.maxAgeMs) return null;
       const body = decodeBody(entry.kind, entry.body);
       if (!body || !parseTarget(entry.target)) {
         this.counters.corrupt++;
-        this.#store.remove(decision.key);
+        await this.#store.remove(decision.key);
         return null;
       }
       this.#store.touch(decision.key);
@@ -271,20 +273,36 @@ export class CachedAnswers implements AnswerSource {
     }
   }
 
-  /** Stores the answer; returns it for waiting requests even when the write failed. */
+  /** Stores the answer (a write that is a round trip goes on in the background); returns it for waiting requests even when the write fails. */
   #keep(decision: Decision, target: string, body: CachedBody): Shared {
     const shared = { body, target };
+    const failed = (error: unknown) => {
+      this.counters.write_errors++;
+      logCacheError('write', error, this.counters.write_errors);
+    };
     try {
       const { kind, text } = encodeBody(body);
       const now = this.#now();
       const stored = this.#store.put({ key: decision.key, category: decision.category, target, kind, body: text, createdAt: now, expiresAt: now + decision.ttlMs }, now);
-      if (stored) this.counters.stored++;
-      else this.#notStored('larger than the cache');
+      if (typeof stored === 'boolean') this.#counted(stored);
+      else {
+        runDetached('response cache write', async () => {
+          try {
+            this.#counted(await stored);
+          } catch (error) {
+            failed(error);
+          }
+        });
+      }
     } catch (error) {
-      this.counters.write_errors++;
-      logCacheError('write', error, this.counters.write_errors);
+      failed(error);
     }
     return shared;
+  }
+
+  #counted(stored: boolean): void {
+    if (stored) this.counters.stored++;
+    else this.#notStored('larger than the cache');
   }
 
   #notStored(why: string): void {

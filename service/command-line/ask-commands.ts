@@ -33,9 +33,9 @@ async function where(client: GatewayClient, options: AskOptions, out: Output): P
 }
 
 async function localRouter(): Promise<Router> {
-  const { createRouter, ConfigError } = await import('../library.ts');
+  const { openRouter, ConfigError } = await import('../library.ts');
   try {
-    return createRouter();
+    return await openRouter();
   } catch (error) {
     if (error instanceof ConfigError) throw new CommandError(`configuration error: ${error.message}`, EXIT.unreachable);
     throw error;

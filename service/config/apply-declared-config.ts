@@ -7,17 +7,15 @@ import type { ClassifierSettings } from '../classify/configurable-classifier.ts'
 import { ROUTER_CONFIG_ROUTE, type CategoryRegistry } from '../plan/category-registry.ts';
 import { aliasDestinationProblem, type ModelAlias, type ModelAliases } from '../plan/model-aliases.ts';
 import { chainProblem } from '../plan/target.ts';
-import type { CategoryStore } from '../store/category-store.ts';
-import type { SettingsStore } from '../store/settings-store.ts';
+import type { SettingsStorage } from '../store/settings-store.ts';
 import type { DeclaredConfig } from './gateway-config.ts';
 import { ConfigError } from './config-values.ts';
 
 export interface ApplyDeps {
   declared: DeclaredConfig;
   categories: CategoryRegistry;
-  categoryStore: CategoryStore;
   aliases: ModelAliases;
-  settings: SettingsStore;
+  settings: SettingsStorage;
   /** The settings key the classifier's stored settings live under. */
   classifierKey: string;
   hasProvider: (name: string) => boolean;
@@ -33,8 +31,12 @@ export interface AppliedConfig {
   classifier: 'written' | 'unchanged' | 'not declared';
 }
 
-/** Validates everything first (a ConfigError names the first problem), then writes in one transaction. */
-export function applyDeclaredConfig(deps: ApplyDeps): AppliedConfig {
+/**
+ * Validates everything first (a ConfigError names the first problem), then writes: the categories
+ * in one transaction, then the aliases, then the classifier's settings (each a write of its own,
+ * so on a store that fails half-way the next start applies the rest).
+ */
+export async function applyDeclaredConfig(deps: ApplyDeps): Promise<AppliedConfig> {
   const { declared } = deps;
   const problems: string[] = [];
   for (const [name, category] of Object.entries(declared.categories)) {
@@ -54,36 +56,36 @@ export function applyDeclaredConfig(deps: ApplyDeps): AppliedConfig {
   if (problems.length > 0) throw new ConfigError(`ROUTER_CONFIG: ${problems.join('; ')}`);
 
   const applied: AppliedConfig = { categories: { written: [], unchanged: [] }, aliases: { written: [], unchanged: [] }, classifier: 'not declared' };
-  deps.categoryStore.transaction(() => {
-    for (const [name, category] of Object.entries(declared.categories)) {
-      const stored = deps.categories.get(name);
-      const next: CategoryDefinition = { name, description: category.description ?? stored?.description ?? '', keywords: category.keywords ?? stored?.keywords ?? [], chain: category.chain };
-      const cache = category.cache ?? stored?.cache;
-      if (cache) next.cache = cache;
-      if (stored && JSON.stringify(stored) === JSON.stringify(next)) {
-        deps.categories.declared(name);
-        applied.categories.unchanged.push(name);
-      } else {
-        deps.categories.save(next, ROUTER_CONFIG_ROUTE);
-        applied.categories.written.push(name);
-      }
+  const categories: CategoryDefinition[] = [];
+  for (const [name, category] of Object.entries(declared.categories)) {
+    const stored = deps.categories.get(name);
+    const next: CategoryDefinition = { name, description: category.description ?? stored?.description ?? '', keywords: category.keywords ?? stored?.keywords ?? [], chain: category.chain };
+    const cache = category.cache ?? stored?.cache;
+    if (cache) next.cache = cache;
+    if (stored && JSON.stringify(stored) === JSON.stringify(next)) {
+      deps.categories.declared(name);
+      applied.categories.unchanged.push(name);
+    } else {
+      categories.push(next);
+      applied.categories.written.push(name);
     }
-    const aliases: ModelAlias[] = [];
-    for (const [name, to] of Object.entries(declared.aliases)) {
-      const stored = deps.aliases.get(name);
-      if (stored?.to === to && stored.source === 'ROUTER_CONFIG') applied.aliases.unchanged.push(name);
-      else aliases.push({ name, to, source: 'ROUTER_CONFIG' });
+  }
+  await deps.categories.saveAll(categories, ROUTER_CONFIG_ROUTE);
+  const aliases: ModelAlias[] = [];
+  for (const [name, to] of Object.entries(declared.aliases)) {
+    const stored = deps.aliases.get(name);
+    if (stored?.to === to && stored.source === 'ROUTER_CONFIG') applied.aliases.unchanged.push(name);
+    else aliases.push({ name, to, source: 'ROUTER_CONFIG' });
+  }
+  if (aliases.length > 0) await deps.aliases.save(aliases, ROUTER_CONFIG_ROUTE);
+  applied.aliases.written = aliases.map((a) => a.name);
+  if (classifier) {
+    const stored = deps.settings.get<ClassifierSettings>(deps.classifierKey);
+    if (JSON.stringify(stored) === JSON.stringify(classifier)) applied.classifier = 'unchanged';
+    else {
+      await deps.settings.set(deps.classifierKey, classifier, ROUTER_CONFIG_ROUTE);
+      applied.classifier = 'written';
     }
-    if (aliases.length > 0) deps.aliases.save(aliases, ROUTER_CONFIG_ROUTE);
-    applied.aliases.written = aliases.map((a) => a.name);
-    if (classifier) {
-      const stored = deps.settings.get<ClassifierSettings>(deps.classifierKey);
-      if (JSON.stringify(stored) === JSON.stringify(classifier)) applied.classifier = 'unchanged';
-      else {
-        deps.settings.set(deps.classifierKey, classifier, ROUTER_CONFIG_ROUTE);
-        applied.classifier = 'written';
-      }
-    }
-  });
+  }
   return applied;
 }

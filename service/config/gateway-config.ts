@@ -83,6 +83,8 @@ export interface GatewayConfig {
   port: number;
   host: string;
   dbPath: string;
+  /** ROUTER_DATABASE_URL: the whole store on PostgreSQL (several replicas share it); unset, the SQLite file at dbPath. */
+  databaseUrl?: string;
   adminKey: string | undefined;
   /** ROUTER_API_KEYS: when non-empty, the chat, classify and models routes need one of them as a bearer key. */
   clientKeys: string[];
@@ -100,6 +102,8 @@ export interface GatewayConfig {
   requestTimeoutMs: number;
   /** Least time between two request-log writes (the longest a row waits; what kill -9 can lose); 0 writes at the end of every event-loop turn. */
   logFlushMs: number;
+  /** ROUTER_LOG_BUFFER_ROWS: request-log rows held while the store refuses writes; past it the oldest are dropped and counted. */
+  logBufferRows: number;
   /** ROUTER_LOG_RETENTION_DAYS: request-log rows older than this are pruned. */
   logRetentionDays: number;
   /** ROUTER_LOG_MAX_ROWS: past this many rows the oldest are pruned. */
@@ -135,7 +139,6 @@ export type { ConfigFile } from './config-file.ts';
 type Env = Record<string, string | undefined>;
 
 export function loadConfig(env: Env = process.env): GatewayConfig {
-  refuseDatabaseUrl(env.ROUTER_DATABASE_URL);
   const configFile = env.ROUTER_CONFIG || undefined;
   const file = configFile ? readConfigFile(configFile) : {};
   const providers = buildProviders(env, file);
@@ -147,6 +150,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     port: portFrom(env.PORT, 3456, 'PORT'),
     host: hostFrom(env.HOST, '127.0.0.1', 'HOST'),
     dbPath: path.resolve(env.ROUTER_DB || path.join(ROOT, 'data', 'router.db')),
+    databaseUrl: databaseUrlFrom(env.ROUTER_DATABASE_URL),
     adminKey: env.ROUTER_ADMIN_KEY || undefined,
     clientKeys: keyListFrom(env.ROUTER_API_KEYS, 'ROUTER_API_KEYS'),
     corsOrigins: corsOriginsFrom(env.ROUTER_CORS_ORIGINS, 'ROUTER_CORS_ORIGINS'),
@@ -166,6 +170,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     attemptTimeoutMs: durationMsFrom(env.ROUTER_ATTEMPT_TIMEOUT_MS, file.attemptTimeoutMs ?? 120_000, 'ROUTER_ATTEMPT_TIMEOUT_MS', { min: 100 }),
     requestTimeoutMs: durationMsFrom(env.ROUTER_REQUEST_TIMEOUT_MS, 300_000, 'ROUTER_REQUEST_TIMEOUT_MS', { min: 100 }),
     logFlushMs: durationMsFrom(env.ROUTER_LOG_FLUSH_MS, 20, 'ROUTER_LOG_FLUSH_MS', { min: 0, max: 60_000 }),
+    logBufferRows: Math.floor(numberFrom(env.ROUTER_LOG_BUFFER_ROWS, 10_000, 'ROUTER_LOG_BUFFER_ROWS', 10, 10_000_000)),
     logRetentionDays: numberFrom(env.ROUTER_LOG_RETENTION_DAYS, 30, 'ROUTER_LOG_RETENTION_DAYS', 0.001, 36_500),
     logMaxRows: Math.floor(numberFrom(env.ROUTER_LOG_MAX_ROWS, 1_000_000, 'ROUTER_LOG_MAX_ROWS', 1, Number.MAX_SAFE_INTEGER)),
     shutdownGraceMs: durationMsFrom(env.ROUTER_SHUTDOWN_GRACE_MS, 10_000, 'ROUTER_SHUTDOWN_GRACE_MS', { min: 1 }),
@@ -195,17 +200,19 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
   };
 }
 
-/**
- * The PostgreSQL store (issue 18) is partly built (store/postgres/: request log, settings, shared
- * cool-downs) and not wired into the gateway; replicas sharing part of a store would disagree
- * silently, so the setting is refused until the whole store moves.
- */
-function refuseDatabaseUrl(url: string | undefined): void {
-  if (!url) return;
-  throw new ConfigError(
-    'ROUTER_DATABASE_URL is not supported yet: the gateway cannot run on PostgreSQL until categories and chains, groups, audit, ' +
-      'breaker events and stored responses have a PostgreSQL store too; unset it to use the SQLite file (ROUTER_DB)',
-  );
+/** A postgres:// URL, or undefined (the SQLite file). The message never repeats the URL: it may hold a password. */
+function databaseUrlFrom(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError('ROUTER_DATABASE_URL is not a URL; it looks like postgres://user:password@host:5432/database');
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+    throw new ConfigError(`ROUTER_DATABASE_URL must start with postgres:// or postgresql://, not ${parsed.protocol}//`);
+  }
+  return url;
 }
 
 function booleanFrom(value: string | undefined, fallback: boolean, name: string): boolean {

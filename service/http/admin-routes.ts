@@ -6,8 +6,8 @@ import type { ProviderRegistry } from '../providers/provider-registry.ts';
 import type { BreakerRegistry } from '../walk/breaker-registry.ts';
 import type { CategoryRegistry } from '../plan/category-registry.ts';
 import type { PriceTable } from '../record/price-table.ts';
-import type { BreakerEventLog } from '../store/breaker-event-log.ts';
-import type { CategoryStore } from '../store/category-store.ts';
+import type { BreakerEvent } from '../store/breaker-event-log.ts';
+import type { CategoryStoreContract } from '../store/category-store-contract.ts';
 import type { MetricsSummary } from '../store/metrics-query.ts';
 import type { RequestFilters, RequestPage, RequestView } from '../store/request-query.ts';
 import { requestRoutes } from './request-routes.ts';
@@ -30,19 +30,20 @@ export interface AdminDeps {
   config: GatewayConfig;
   categories: CategoryRegistry;
   /** The audit trail and the reload's transaction. */
-  categoryStore: CategoryStore;
+  categoryStore: CategoryStoreContract;
   providers: ProviderRegistry;
   breakers: BreakerRegistry;
-  breakerEvents: BreakerEventLog;
+  /** Breaker state changes, newest first (from the store: async on PostgreSQL). */
+  breakerEvents: { recent(limit?: number): BreakerEvent[] | Promise<BreakerEvent[]> };
   prices: PriceTable;
-  metrics: (windowMs: number | null) => MetricsSummary;
+  metrics: (windowMs: number | null) => Promise<MetricsSummary>;
   prometheus: PrometheusMetrics;
   /** The request log's health (shown in /metrics) and the count of requests refused for their client key. */
   requestLog: { status: () => RequestLogStatus; countUnauthenticated: () => void };
   /** The request log, for GET /requests and GET /requests/{id}. */
-  requests: { list: (filters: RequestFilters, limit: number, cursor: string | null) => RequestPage; get: (id: string) => RequestView | undefined };
+  requests: { list: (filters: RequestFilters, limit: number, cursor: string | null) => Promise<RequestPage>; get: (id: string) => Promise<RequestView | undefined> };
   /** The dashboard overview's time series (GET /metrics/series). */
-  series: (query: SeriesQuery) => MetricsSeries;
+  series: (query: SeriesQuery) => Promise<MetricsSeries>;
   /** The running classifier, for its settings in GET /config (they are changed over /config/classifier). */
   classifier?: { readonly settings: unknown };
   aliases: ModelAliases;

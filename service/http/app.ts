@@ -10,10 +10,10 @@ import { messagesRoute } from '../dialects/anthropic-messages/messages-route.ts'
 import { countTokensRoute } from '../dialects/anthropic-messages/count-tokens-route.ts';
 import { toAnthropicError } from '../dialects/anthropic-messages/anthropic-error.ts';
 import { responsesRoute } from '../dialects/responses/responses-route.ts';
-import type { ResponseStore } from '../store/response-store.ts';
+import type { ResponseStoreContract } from '../store/response-store-contract.ts';
 import { classifierRoutes } from './classifier-routes.ts';
 import type { ConfigurableClassifier } from '../classify/configurable-classifier.ts';
-import type { SettingsStore } from '../store/settings-store.ts';
+import type { SettingsStorage } from '../store/settings-store.ts';
 import { classifyRoute } from './classify-route.ts';
 import { dashboardRoutes } from '../dashboard/dashboard-routes.ts';
 import { DashboardSessions } from '../dashboard/dashboard-session.ts';
@@ -29,9 +29,9 @@ export interface AppDeps extends AdminDeps {
   router: ChatRouter;
   pipeline: ChatPipeline;
   classifier: ConfigurableClassifier;
-  settings: SettingsStore;
+  settings: SettingsStorage;
   /** Responses kept for previous_response_id. */
-  responseStore: ResponseStore;
+  responseStore: ResponseStoreContract;
   startedAt: number;
   /** ROUTER_WORKERS > 1: this worker process's number (1…count). */
   worker?: { id: number; count: number };
@@ -41,6 +41,11 @@ function memoryMb(): { rss: number; heap_used: number; heap_total: number; exter
   const m = process.memoryUsage();
   const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
   return { rss: mb(m.rss), heap_used: mb(m.heapUsed), heap_total: mb(m.heapTotal), external: mb(m.external), array_buffers: mb(m.arrayBuffers) };
+}
+
+/** What /health says of the request log: enough to alert on, without the admin key. */
+function requestLogHealth(status: ReturnType<AppDeps['requestLog']['status']>): Record<string, unknown> {
+  return { pending: status.pending, failing_for: status.failing_for, rows_dropped: status.rows_dropped };
 }
 
 /** The OpenAI-compatible routes: client keys and CORS apply here, never to admin routes. */
@@ -110,6 +115,8 @@ export function createApp(deps: AppDeps): Hono {
       in_flight: deps.router.inFlight.count,
       // Errors that escaped their handlers; the gateway kept serving. Anything but 0 is a bug to report.
       escaped_errors: escapedErrors() + detachedFailures(),
+      // Rows waiting, refused writes and rows lost: the store (PostgreSQL) being unreachable shows here first.
+      request_log: requestLogHealth(deps.requestLog.status()),
       // ROUTER_WORKERS > 1: which worker process answered, of how many.
       ...(deps.worker ? { worker: deps.worker.id, workers: deps.worker.count } : {}),
     }),

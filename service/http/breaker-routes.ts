@@ -4,18 +4,21 @@ import { parseTarget } from '../plan/target.ts';
 import type { AdminDeps } from './admin-routes.ts';
 import { withTimestamp } from './config-routes.ts';
 import { HttpError, errorResponse } from './openai-error.ts';
+import { storeReadOr } from './store-unavailable.ts';
 
 export function breakerRoutes(deps: AdminDeps): Hono {
   const app = new Hono();
 
-  app.get('/circuit-breaker', (c) =>
-    c.json({
+  app.get('/circuit-breaker', async (c) => {
+    // The running configuration and breakers are in memory: shown even while the store is away, without its history.
+    const events = await storeReadOr(() => deps.breakerEvents.recent(50), null);
+    return c.json({
       breakers: deps.breakers.snapshot(),
-      events: deps.breakerEvents.recent(50).map(withTimestamp),
+      events: events?.map(withTimestamp) ?? null,
       // Targets a 429's Retry-After keeps out of the walk, and until when.
       cooldowns: deps.breakers.cooldowns().map((cd) => ({ ...cd, until_iso: new Date(cd.until).toISOString() })),
-    }),
-  );
+    });
+  });
 
   app.post('/circuit-breaker/reset-all', (c) => c.json({ reset: deps.breakers.resetAll() }));
 

@@ -6,9 +6,10 @@ import type { ProviderRegistry } from '../providers/provider-registry.ts';
 import type { ConfigurableClassifier, ClassifierSettings } from '../classify/configurable-classifier.ts';
 import { compileOperatorPattern } from '../classify/operator-pattern.ts';
 import { chainProblem } from '../plan/target.ts';
-import type { SettingsStore } from '../store/settings-store.ts';
+import type { SettingsStorage } from '../store/settings-store.ts';
 import { errorResponse, invalidRequest } from './openai-error.ts';
 import { readJsonBody } from './read-json-body.ts';
+import { storeWrite } from './store-unavailable.ts';
 
 export const CLASSIFIER_SETTINGS_KEY = 'classifier';
 
@@ -27,7 +28,7 @@ export const classifierPatchSchema = z
 
 export interface ClassifierRouteDeps {
   classifier: ConfigurableClassifier;
-  settings: SettingsStore;
+  settings: SettingsStorage;
   providers: ProviderRegistry;
   maxBodyBytes: number;
 }
@@ -61,7 +62,13 @@ export function classifierRoutes(deps: ClassifierRouteDeps): Hono {
     } catch (error) {
       return errorResponse(c, invalidRequest((error as Error).message, 'model', 'invalid_value'));
     }
-    deps.settings.set(CLASSIFIER_SETTINGS_KEY, next, 'POST /config/classifier');
+    try {
+      await storeWrite('POST /config/classifier', () => deps.settings.set(CLASSIFIER_SETTINGS_KEY, next, 'POST /config/classifier'));
+    } catch (error) {
+      // Not stored, so not in force: the next request classifies as before.
+      deps.classifier.apply(previous);
+      throw error;
+    }
     return c.json({ ...next, previous });
   });
   return app;

@@ -1,7 +1,7 @@
 // POST /config/reload: re-reads categories/, pricing/ and ROUTER_CONFIG, validates all of it
 // before changing anything, then applies what can change at runtime and says what changed.
 //
-// Categories: SQLite is the source of truth once seeded, so a file never silently overwrites a
+// Categories: the store is the source of truth once seeded, so a file never silently overwrites a
 // stored category. A file whose category is not stored is added, unless that category was deleted
 // over DELETE /config/category (then it stays deleted). A file that differs from the stored
 // category is reported, field by field, and the stored one is kept, unless the request names it in
@@ -14,7 +14,7 @@ import type { CategoryRegistry } from '../plan/category-registry.ts';
 import type { CategoryDefinition } from '../classify/category.ts';
 import { parsePricingFile, type PriceChange, type PriceTable, type PricingFile } from '../record/price-table.ts';
 import { chainProblem } from '../plan/target.ts';
-import type { CategoryStore } from '../store/category-store.ts';
+import type { CategoryStoreContract } from '../store/category-store-contract.ts';
 import { categoryFileSchema, firstIssue } from './category-schema.ts';
 
 export const RELOAD_ROUTE = 'POST /config/reload';
@@ -22,7 +22,7 @@ export const RELOAD_ROUTE = 'POST /config/reload';
 export interface ReloadDeps {
   config: GatewayConfig;
   categories: CategoryRegistry;
-  categoryStore: CategoryStore;
+  categoryStore: CategoryStoreContract;
   providers: ProviderRegistry;
   prices: PriceTable;
   /** Deployment groups a chain may name as `group:<name>`. */
@@ -55,7 +55,7 @@ export interface ReloadReport {
 
 export type ReloadResult = { ok: true; report: ReloadReport } | { ok: false; problems: ReloadProblem[] };
 
-export function reloadConfiguration(deps: ReloadDeps, fromFiles: string[]): ReloadResult {
+export async function reloadConfiguration(deps: ReloadDeps, fromFiles: string[]): Promise<ReloadResult> {
   const problems: ReloadProblem[] = [];
   const files = readCategoryDir(deps.config.categoriesDir, (name) => deps.providers.has(name), (name) => deps.groups?.has(name) ?? false, problems);
   const pricing = readPricingDir(deps.config.pricingDir, problems);
@@ -100,13 +100,11 @@ export function reloadConfiguration(deps: ReloadDeps, fromFiles: string[]): Relo
     .filter((name) => !files.has(name));
 
   // Everything validated: write the categories in one transaction, then swap the price table.
-  deps.categoryStore.transaction(() => {
-    for (const category of writes) deps.categories.save(category, RELOAD_ROUTE);
-  });
+  await deps.categories.saveAll(writes, RELOAD_ROUTE);
   const changes = deps.prices.replace(pricing);
   report.pricing.changes = changes;
   if (changes.length > 0) {
-    deps.categoryStore.recordAudit(
+    await deps.categoryStore.recordAudit(
       RELOAD_ROUTE,
       { pricing: Object.fromEntries(changes.map((c) => [c.model, c.old])) },
       { pricing: Object.fromEntries(changes.map((c) => [c.model, c.new])) },

@@ -1,6 +1,7 @@
 // The configuration over REST: read it, change categories and chains, reload the files, see the
-// audit trail. Every change is validated whole before anything is written, written in one SQLite
-// transaction with its audit row, and seen by the next request (the registry swaps its list).
+// audit trail. Every change is validated whole before anything is written, written in one store
+// transaction with its audit row (awaited: PostgreSQL's writes are async; one the store refuses is
+// a 503 and changes nothing), and seen by the next request (the registry swaps its list).
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { BUILT_IN_CATEGORIES } from '../classify/category.ts';
@@ -10,6 +11,7 @@ import { categoryBodySchema, firstIssue, toDefinition, withChainAlias } from './
 import { reloadConfiguration } from './config-reload.ts';
 import { HttpError, errorResponse, invalidRequest } from './openai-error.ts';
 import { readJsonBody } from './read-json-body.ts';
+import { storeRead, storeReadOr, storeWrite } from './store-unavailable.ts';
 import { aliasDestinationProblem, aliasName } from '../plan/model-aliases.ts';
 import { chainWarnings } from './chain-warnings.ts';
 import { groupView } from './group-routes.ts';
@@ -26,8 +28,10 @@ const BUILT_INS = new Set<string>(BUILT_IN_CATEGORIES);
 export function configRoutes(deps: AdminDeps): Hono {
   const app = new Hono();
 
-  app.get('/config', (c) =>
-    c.json({
+  app.get('/config', async (c) => {
+    // The running configuration and breakers are in memory: shown even while the store is away, without its history.
+    const events = await storeReadOr(() => deps.breakerEvents.recent(50), null);
+    return c.json({
       // `source`: where the definition came from (file = categories/*.json, ROUTER_CONFIG, REST); POST ignores it.
       categories: deps.categories.list().map((category) => ({ ...category, source: deps.categories.sourceOf(category.name) ?? null })),
       aliases: deps.aliases.list(),
@@ -41,14 +45,14 @@ export function configRoutes(deps: AdminDeps): Hono {
         request_timeout_ms: deps.config.requestTimeoutMs,
         overrides: deps.config.breakerOverrides,
         states: deps.breakers.snapshot(),
-        events: deps.breakerEvents.recent(50).map(withTimestamp),
+        events: events?.map(withTimestamp) ?? null,
       },
       pricing: deps.prices.files.map((f) => ({ provider: f.provider, source: f.source, updated: f.updated, note: f.note ?? null, models: f.models })),
       health: { interval_s: deps.config.health.intervalMs / 1000, failures_before_down: deps.config.health.failuresBeforeDown, routing: deps.config.health.routing },
       auth: { admin_key: Boolean(deps.config.adminKey), client_keys: deps.config.clientKeys.length },
       files: { config: deps.config.configFile ?? null, categories: deps.config.categoriesDir, pricing: deps.config.pricingDir },
-    }),
-  );
+    });
+  });
 
   app.post('/config/category', async (c) => {
     const body = categoryBodySchema.safeParse(await readJsonBody(c, deps.config.maxBodyBytes));
@@ -57,11 +61,11 @@ export function configRoutes(deps: AdminDeps): Hono {
     if (problem) return errorResponse(c, invalidRequest(problem, body.data.chainParam, 'invalid_target'));
     const existing = deps.categories.get(body.data.name);
     const category = toDefinition(body.data, existing);
-    deps.categories.save(category, 'POST /config/category');
+    await storeWrite('POST /config/category', () => deps.categories.save(category, 'POST /config/category'));
     return c.json({ category, created: !existing, previous: existing ?? null }, existing ? 200 : 201);
   });
 
-  app.delete('/config/category/:name', (c) => {
+  app.delete('/config/category/:name', async (c) => {
     const name = c.req.param('name');
     if (BUILT_INS.has(name)) {
       return errorResponse(c, invalidRequest(`"${name}" is a built-in category and cannot be deleted; change its chain with POST /config/category instead`, 'name', 'builtin_category'));
@@ -73,7 +77,7 @@ export function configRoutes(deps: AdminDeps): Hono {
     if (pointing.length > 0) {
       return errorResponse(c, invalidRequest(`category "${name}" is the destination of alias ${pointing.join(', ')}; change or delete the alias first (POST or DELETE /config/alias)`, 'name', 'category_in_use'));
     }
-    deps.categories.remove(name, `DELETE /config/category/${name}`);
+    await storeWrite('DELETE /config/category', () => deps.categories.remove(name, `DELETE /config/category/${name}`));
     return c.json({ deleted: name, previous: existing });
   });
 
@@ -85,7 +89,7 @@ export function configRoutes(deps: AdminDeps): Hono {
     if (!existing) return errorResponse(c, invalidRequest(`unknown category "${category}"`, 'category', 'unknown_category'));
     const problem = chainProblem(chain, (name) => deps.providers.has(name), (name) => deps.groups?.has(name) ?? false);
     if (problem) return errorResponse(c, invalidRequest(problem, chainParam, 'invalid_target'));
-    deps.categories.save({ ...existing, chain }, 'POST /config/model-mapping');
+    await storeWrite('POST /config/model-mapping', () => deps.categories.save({ ...existing, chain }, 'POST /config/model-mapping'));
     return c.json({ category, chain, models: chain, previous: existing.chain });
   });
 
@@ -96,22 +100,22 @@ export function configRoutes(deps: AdminDeps): Hono {
     const problem = aliasDestinationProblem(to, { hasCategory: (n) => deps.categories.get(n) !== undefined, hasProvider: (n) => deps.providers.has(n) });
     if (problem) return errorResponse(c, invalidRequest(problem, 'to', 'invalid_alias'));
     const previous = deps.aliases.get(name) ?? null;
-    deps.aliases.save([{ name, to, source: 'REST' }], 'POST /config/alias');
+    await storeWrite('POST /config/alias', () => deps.aliases.save([{ name, to, source: 'REST' }], 'POST /config/alias'));
     return c.json({ alias: deps.aliases.get(name), created: !previous, previous }, previous ? 200 : 201);
   });
 
-  app.delete('/config/alias/:name', (c) => {
+  app.delete('/config/alias/:name', async (c) => {
     const name = c.req.param('name');
     const previous = deps.aliases.get(name);
     if (!previous) return errorResponse(c, new HttpError(404, 'not_found_error', `unknown alias "${name}"`, 'name', 'unknown_alias'));
-    deps.aliases.remove(name, `DELETE /config/alias/${name}`);
+    await storeWrite('DELETE /config/alias', () => deps.aliases.remove(name, `DELETE /config/alias/${name}`));
     return c.json({ deleted: name, previous });
   });
 
   app.post('/config/reload', async (c) => {
     const body = reloadSchema.safeParse(await optionalJsonBody(c, deps.config.maxBodyBytes));
     if (!body.success) return invalid(c, body.error);
-    const result = reloadConfiguration(deps, body.data.from_files ?? []);
+    const result = await storeWrite('POST /config/reload', () => reloadConfiguration(deps, body.data.from_files ?? []));
     if (!result.ok) {
       const summary = result.problems.map((p) => `${p.source}: ${p.error}`).join('; ');
       return errorResponse(c, new HttpError(400, 'invalid_request_error', `nothing was reloaded: ${summary}`, null, 'invalid_configuration', { problems: result.problems }));
@@ -119,10 +123,11 @@ export function configRoutes(deps: AdminDeps): Hono {
     return c.json(result.report);
   });
 
-  app.get('/config/audit', (c) => {
+  app.get('/config/audit', async (c) => {
     const limit = Number(c.req.query('limit') ?? 50);
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return errorResponse(c, invalidRequest('limit is a whole number from 1 to 1000', 'limit', 'invalid_value'));
-    return c.json({ entries: deps.categoryStore.auditTrail(limit).map(withTimestamp) });
+    const entries = await storeRead('GET /config/audit', () => deps.categoryStore.auditTrail(limit));
+    return c.json({ entries: entries.map(withTimestamp) });
   });
 
   return app;

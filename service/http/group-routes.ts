@@ -1,5 +1,6 @@
 // Deployment groups over REST: list, read (with live counters), create or replace, delete.
-// Validated whole before anything is written; stored in SQLite with an audit row; live at once.
+// Validated whole before anything is written; stored with an audit row (a store that refuses is a
+// 503 and nothing changes); live at once.
 // A group holds only the NAMES of key variables (apiKeyEnv), so nothing here can show a key.
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
@@ -11,6 +12,7 @@ import type { AdminDeps } from './admin-routes.ts';
 import { firstIssue } from './category-schema.ts';
 import { HttpError, errorResponse, invalidRequest } from './openai-error.ts';
 import { readJsonBody } from './read-json-body.ts';
+import { storeWrite } from './store-unavailable.ts';
 
 const groupBodySchema = groupSchema.extend({ name: groupName }).strict();
 
@@ -38,11 +40,11 @@ export function groupRoutes(deps: AdminDeps): Hono {
     const problem = groupProblem(name, definition, { knownProvider: (p) => deps.providers.has(p), fromAdmin: true });
     if (problem) return errorResponse(c, invalidRequest(problem, problem.split(':')[0] || null, 'invalid_group'));
     const previous = catalog.get(name);
-    catalog.save(name, definition, 'POST /config/group');
+    await storeWrite('POST /config/group', () => catalog.save(name, definition, 'POST /config/group'));
     return c.json({ group: groupView(catalog.get(name)!), created: !previous, previous: previous ? groupView(previous) : null }, previous ? 200 : 201);
   });
 
-  app.delete('/config/group/:name', (c) => {
+  app.delete('/config/group/:name', async (c) => {
     const name = c.req.param('name');
     const existing = catalog.get(name);
     if (!existing) return notFound(c, name);
@@ -54,7 +56,7 @@ export function groupRoutes(deps: AdminDeps): Hono {
     if (!catalog.afterRemove(name) && users.length > 0) {
       return errorResponse(c, new HttpError(409, 'invalid_request_error', `group "${name}" is in the chain of ${users.map((u) => `"${u}"`).join(', ')}; take it out of those chains first`, 'name', 'group_in_use'));
     }
-    catalog.remove(name, `DELETE /config/group/${name}`);
+    await storeWrite('DELETE /config/group', () => catalog.remove(name, `DELETE /config/group/${name}`));
     const now = catalog.get(name);
     return c.json({ deleted: name, previous: groupView(existing), now: now ? groupView(now) : null });
   });

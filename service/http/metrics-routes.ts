@@ -1,9 +1,10 @@
-// GET /metrics: JSON from SQLite (optionally over a window), or Prometheus text from the
+// GET /metrics: JSON from the store's request log (optionally over a window), or Prometheus text from the
 // in-process counters when asked for with `?format=prometheus` or an Accept header that prefers it.
 import { Hono, type Context } from 'hono';
 import type { AdminDeps } from './admin-routes.ts';
 import { withTimestamp } from './config-routes.ts';
 import { errorResponse, invalidRequest } from './openai-error.ts';
+import { storeRead } from './store-unavailable.ts';
 
 export function metricsRoutes(deps: AdminDeps): Hono {
   const app = new Hono();
@@ -20,11 +21,11 @@ export function metricsRoutes(deps: AdminDeps): Hono {
     const window = c.req.query('window');
     const windowMs = window ? parseWindow(window) : null;
     if (windowMs === undefined) return errorResponse(c, invalidRequest(`window "${window}" is not a duration like 30m, 1h, 24h or 7d`, 'window', 'invalid_value'));
-    const summary = deps.metrics(windowMs);
+    const [summary, events] = await storeRead('GET /metrics', () => Promise.all([deps.metrics(windowMs), deps.breakerEvents.recent(20)]));
     const states = Object.fromEntries(deps.breakers.snapshot().map((b) => [b.target, b]));
     for (const [target, metrics] of Object.entries(summary.targets)) Object.assign(metrics, { breaker_state: states[target]?.state ?? 'closed' });
     // Deployment groups: live counters of this process (in flight, picks, share, latency, breaker).
-    return c.json({ ...summary, circuit_breaker: states, breaker_events: deps.breakerEvents.recent(20).map(withTimestamp), request_log: deps.requestLog.status(), groups: deps.groupStats?.() ?? [] });
+    return c.json({ ...summary, circuit_breaker: states, breaker_events: events.map(withTimestamp), request_log: deps.requestLog.status(), groups: deps.groupStats?.() ?? [] });
   });
 
   return app;

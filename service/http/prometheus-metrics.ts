@@ -17,7 +17,7 @@ export interface PrometheusDeps {
   /** Each provider's health-probe status (provider-health.ts). */
   providerHealth?: () => Array<{ name: string; status: string }>;
   /** The response cache's figures since the start, read at scrape time. */
-  cache?: () => { counters: { hits: number; misses: number; bypassed: number; refreshed: number; stored: number; write_errors: number; served_bytes: number }; bytes: number };
+  cache?: () => { counters: { hits: number; misses: number; bypassed: number; refreshed: number; stored: number; write_errors: number; served_bytes: number }; bytes: number | Promise<number> };
 }
 
 const BREAKER_STATES = ['closed', 'half_open', 'open'] as const;
@@ -237,7 +237,7 @@ function registerCacheMetrics(registry: Registry, read: NonNullable<PrometheusDe
   new Counter({ name: 'llm_router_cache_stored_total', help: 'Answers written to the response cache', registers, collect() { this.reset(); this.inc(read().counters.stored); } });
   new Counter({ name: 'llm_router_cache_write_errors_total', help: 'Response cache writes that failed (the client was answered all the same)', registers, collect() { this.reset(); this.inc(read().counters.write_errors); } });
   new Counter({ name: 'llm_router_cache_served_bytes_total', help: 'Bytes of stored answers sent from the response cache', registers, collect() { this.reset(); this.inc(read().counters.served_bytes); } });
-  new Gauge({ name: 'llm_router_cache_bytes', help: 'Bytes the response cache holds (counted against ROUTER_CACHE_MAX_MB)', registers, collect() { this.set(read().bytes); } });
+  new Gauge({ name: 'llm_router_cache_bytes', help: 'Bytes the response cache holds (counted against ROUTER_CACHE_MAX_MB)', registers, async collect() { this.set(await read().bytes); } });
   new Gauge({
     name: 'llm_router_cache_hit_ratio',
     help: 'Hits / (hits + misses) since the start; 0 before the first lookup',

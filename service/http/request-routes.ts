@@ -4,6 +4,7 @@ import { Hono, type Context } from 'hono';
 import type { AdminDeps } from './admin-routes.ts';
 import { HttpError, errorResponse, invalidRequest } from './openai-error.ts';
 import { CursorError, type RequestFilters } from '../store/request-query.ts';
+import { storeRead } from './store-unavailable.ts';
 
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 200;
@@ -13,21 +14,22 @@ const MAX_FILTER_CHARS = 256;
 export function requestRoutes(deps: AdminDeps): Hono {
   const app = new Hono();
 
-  app.get('/requests', (c: Context) => {
+  app.get('/requests', async (c: Context) => {
     const parsed = parseQuery(c);
     if (parsed instanceof HttpError) return errorResponse(c, parsed);
-    try {
-      const page = deps.requests.list(parsed.filters, parsed.limit, parsed.cursor);
-      return c.json({ object: 'list', ...page, has_more: page.next_cursor !== null });
-    } catch (error) {
-      if (error instanceof CursorError) return errorResponse(c, invalidRequest(error.message, 'cursor', 'invalid_value'));
-      throw error;
-    }
+    const page = await storeRead('GET /requests', async () => {
+      try {
+        return await deps.requests.list(parsed.filters, parsed.limit, parsed.cursor);
+      } catch (error) {
+        throw error instanceof CursorError ? invalidRequest(error.message, 'cursor', 'invalid_value') : error;
+      }
+    });
+    return c.json({ object: 'list', ...page, has_more: page.next_cursor !== null });
   });
 
-  app.get('/requests/:id', (c: Context) => {
+  app.get('/requests/:id', async (c: Context) => {
     const id = c.req.param('id') ?? '';
-    const found = id.length <= MAX_FILTER_CHARS ? deps.requests.get(id) : undefined;
+    const found = id.length <= MAX_FILTER_CHARS ? await storeRead('GET /requests/{id}', () => deps.requests.get(id)) : undefined;
     if (!found) return errorResponse(c, new HttpError(404, 'not_found_error', `no request "${id.slice(0, 64)}" in the log`, 'id', 'unknown_request'));
     return c.json(found);
   });

@@ -1,8 +1,9 @@
 // The live set of categories: read from the store once, kept in memory for the request path,
-// and written through to the store on every change.
+// and written through to the store on every change (awaited: PostgreSQL's writes are async; the
+// memory copy changes only once the store has the change).
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { CategoryStore } from '../store/category-store.ts';
+import type { CategoryStoreContract } from '../store/category-store-contract.ts';
 import type { CategoryDefinition } from '../classify/category.ts';
 
 /** Where a category's current definition came from: categories/*.json, the ROUTER_CONFIG file, or a REST call. */
@@ -12,14 +13,19 @@ export type CategorySource = 'file' | 'ROUTER_CONFIG' | 'REST';
 export const ROUTER_CONFIG_ROUTE = 'ROUTER_CONFIG (start)';
 
 export class CategoryRegistry {
-  readonly #store: CategoryStore;
+  readonly #store: CategoryStoreContract;
   #list: readonly CategoryDefinition[] = [];
   #byName = new Map<string, CategoryDefinition>();
   readonly #sources = new Map<string, CategorySource>();
 
-  constructor(store: CategoryStore, seeds: CategoryDefinition[]) {
+  /** Seeds an empty store from categories/ (once, whichever replica gets there first), then reads it. */
+  static async open(store: CategoryStoreContract, seeds: CategoryDefinition[]): Promise<CategoryRegistry> {
+    await store.seedIfEmpty(seeds);
+    return new CategoryRegistry(store);
+  }
+
+  private constructor(store: CategoryStoreContract) {
     this.#store = store;
-    store.seedIfEmpty(seeds);
     this.#reload();
     // The store's audit trail says who last wrote each category (none: seeded from its file).
     for (const { name } of this.#list) this.#sources.set(name, sourceOfRoute(store.lastChange(name)?.route));
@@ -43,20 +49,27 @@ export class CategoryRegistry {
     return this.#byName.get(name);
   }
 
-  save(category: CategoryDefinition, route: string): void {
-    this.#store.save(category, route);
-    this.#sources.set(category.name, sourceOfRoute(route));
+  async save(category: CategoryDefinition, route: string): Promise<void> {
+    await this.saveAll([category], route);
+  }
+
+  /** Several categories in one store transaction: all of them, or none. */
+  async saveAll(categories: CategoryDefinition[], route: string): Promise<void> {
+    if (categories.length === 0) return;
+    await this.#store.saveAll(categories, route);
+    for (const category of categories) this.#sources.set(category.name, sourceOfRoute(route));
     this.#reload();
   }
 
-  remove(name: string, route: string): boolean {
-    const removed = this.#store.delete(name, route);
+  async remove(name: string, route: string): Promise<boolean> {
+    const removed = await this.#store.delete(name, route);
     if (removed) this.#reload();
     return removed;
   }
 
   /**
-   * Re-reads the store after another worker process changed it (ROUTER_WORKERS); the list keeps its
+   * Re-reads the store after another worker process or replica changed it (a PostgreSQL store has
+   * refreshed its memory copy first); the list keeps its
    * identity when nothing changed, so classifier caches survive a no-op re-read.
    */
   reloadFromStore(): void {

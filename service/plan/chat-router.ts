@@ -1,7 +1,7 @@
 // Turns a chat request into a plan (category and chain) and walks it.
 import type { ChatCompletion, ChatRequest } from '../canonical/chat-types.ts';
 import type { ProviderRegistry } from '../providers/provider-registry.ts';
-import type { RequestLog } from '../store/request-log.ts';
+import type { RequestLogWriter } from '../store/request-log-contract.ts';
 import type { Classification, Classifier } from '../classify/category.ts';
 import type { CategoryRegistry } from './category-registry.ts';
 import type { ChainWalker, TargetCall, WalkSuccess } from '../walk/chain-walker.ts';
@@ -67,7 +67,7 @@ export interface ChatRouterDeps {
   providers: ProviderRegistry;
   walker: ChainWalker;
   prices: PriceTable;
-  log: RequestLog;
+  log: RequestLogWriter;
   /** Where running tool loops were started; defaults to a fresh one. */
   affinity?: ToolLoopAffinity;
   /** Bare model names operators map to a category or a target. */

@@ -1,8 +1,8 @@
 // Deployment group definitions: ROUTER_CONFIG's `groups`, and those changed over /config, which
-// are stored in SQLite (settings key `deployment_groups`, every change with its audit row) and win
+// are stored (settings key `deployment_groups`, every change with its audit row) and win
 // by name. Every change is applied to the live GroupRegistry at once; no restart.
 import type { GroupDefinition } from '../config/config-file.ts';
-import type { SettingsStore } from '../store/settings-store.ts';
+import type { SettingsStorage } from '../store/settings-store.ts';
 import type { GroupRegistry } from '../walk/groups/group-registry.ts';
 import { groupProblem } from '../walk/groups/group-definition.ts';
 
@@ -17,12 +17,12 @@ export interface CatalogEntry {
 
 export class GroupCatalog {
   readonly #file: Record<string, GroupDefinition>;
-  readonly #settings: SettingsStore;
+  readonly #settings: SettingsStorage;
   readonly #registry: GroupRegistry;
   readonly #knownProvider: (name: string) => boolean;
   #stored: Record<string, GroupDefinition>;
 
-  constructor(file: Record<string, GroupDefinition>, settings: SettingsStore, registry: GroupRegistry, knownProvider: (name: string) => boolean) {
+  constructor(file: Record<string, GroupDefinition>, settings: SettingsStorage, registry: GroupRegistry, knownProvider: (name: string) => boolean) {
     this.#file = file;
     this.#settings = settings;
     this.#registry = registry;
@@ -76,20 +76,20 @@ export class GroupCatalog {
   }
 
   /** Stores the group (checked by the caller) with its audit row, and applies it. */
-  save(name: string, definition: GroupDefinition, route: string): void {
-    this.#write({ ...this.#stored, [name]: definition }, route);
+  async save(name: string, definition: GroupDefinition, route: string): Promise<void> {
+    await this.#write({ ...this.#stored, [name]: definition }, route);
   }
 
   /** Removes the stored group; a ROUTER_CONFIG group of that name is live again. */
-  remove(name: string, route: string): boolean {
+  async remove(name: string, route: string): Promise<boolean> {
     if (!Object.hasOwn(this.#stored, name)) return false;
     const { [name]: _removed, ...rest } = this.#stored;
-    this.#write(rest, route);
+    await this.#write(rest, route);
     return true;
   }
 
-  #write(next: Record<string, GroupDefinition>, route: string): void {
-    this.#settings.set(GROUPS_SETTINGS_KEY, next, route);
+  async #write(next: Record<string, GroupDefinition>, route: string): Promise<void> {
+    await this.#settings.set(GROUPS_SETTINGS_KEY, next, route);
     this.#stored = next;
     this.#apply();
   }

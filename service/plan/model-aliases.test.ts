@@ -31,17 +31,25 @@ describe('aliasName', () => {
 });
 
 describe('ModelAliases', () => {
-  it('writes every change through, one row per save, and resolves from memory', () => {
+  it('writes every change through, one row per save, and resolves from memory', async () => {
     const writes: Array<{ value: unknown; route: string }> = [];
     const storage: AliasStorage = { get: () => undefined, set: (_key, value, route) => void writes.push({ value, route }) };
     const aliases = new ModelAliases(storage);
-    aliases.save([{ name: 'b', to: 'router/code', source: 'REST' }, { name: 'a', to: 'openai/x', source: 'REST' }], 'test');
+    await aliases.save([{ name: 'b', to: 'router/code', source: 'REST' }, { name: 'a', to: 'openai/x', source: 'REST' }], 'test');
     expect(writes).toHaveLength(1);
     expect(aliases.list().map((a) => a.name)).toEqual(['a', 'b']);
     expect(aliases.resolve('b')).toEqual({ kind: 'category', category: 'code' });
-    expect(aliases.remove('a', 'test')).toBe(true);
-    expect(aliases.remove('a', 'test')).toBe(false);
+    expect(await aliases.remove('a', 'test')).toBe(true);
+    expect(await aliases.remove('a', 'test')).toBe(false);
     expect(writes).toHaveLength(2);
     expect(new ModelAliases({ get: <T>() => writes.at(-1)!.value as T, set: () => {} }).list()).toEqual([{ name: 'b', to: 'router/code', source: 'REST' }]);
+  });
+});
+
+describe('ModelAliases on a store that refuses the write', () => {
+  it('keeps the aliases it had: the memory copy changes only once the store has the change', async () => {
+    const aliases = new ModelAliases({ get: () => undefined, set: () => Promise.reject(new Error('PostgreSQL is unreachable')) });
+    await expect(aliases.save([{ name: 'a', to: 'openai/x', source: 'REST' }], 'test')).rejects.toThrow(/unreachable/);
+    expect(aliases.list()).toEqual([]);
   });
 });

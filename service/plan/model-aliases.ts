@@ -55,7 +55,8 @@ export function aliasDestinationProblem(to: string, checks: AliasChecks): string
 /** Where aliases are kept (the settings table, under one key, with an audit row per change). */
 export interface AliasStorage {
   get<T>(key: string): T | undefined;
-  set(key: string, value: unknown, route: string): void;
+  /** Awaited: PostgreSQL's writes are async. */
+  set(key: string, value: unknown, route: string): void | Promise<void>;
 }
 
 const STORE_KEY = 'model_aliases';
@@ -89,23 +90,24 @@ export class ModelAliases {
   }
 
   /** Creates or replaces aliases in one write (one audit row); the caller has validated them. */
-  save(aliases: ModelAlias[], route: string): void {
+  async save(aliases: ModelAlias[], route: string): Promise<void> {
     const next = new Map(this.#byName);
     for (const alias of aliases) next.set(alias.name, alias);
-    this.#write(next, route);
+    await this.#write(next, route);
   }
 
-  remove(name: string, route: string): boolean {
+  async remove(name: string, route: string): Promise<boolean> {
     if (!this.#byName.has(name)) return false;
     const next = new Map(this.#byName);
     next.delete(name);
-    this.#write(next, route);
+    await this.#write(next, route);
     return true;
   }
 
-  #write(next: Map<string, ModelAlias>, route: string): void {
+  /** The memory copy changes only once the store has the change. */
+  async #write(next: Map<string, ModelAlias>, route: string): Promise<void> {
     const list = [...next.values()].sort((a, b) => a.name.localeCompare(b.name));
-    this.#storage.set(STORE_KEY, list, route);
+    await this.#storage.set(STORE_KEY, list, route);
     this.#byName = next;
   }
 }

@@ -1,4 +1,4 @@
-// One gateway process: build it, serve it on the port, and on SIGTERM/SIGINT drain, record and
+// One gateway process: open its stores and build it, serve it on the port, and on SIGTERM/SIGINT drain, record and
 // flush before exiting. main.ts runs it directly, or in each worker process (ROUTER_WORKERS > 1).
 import { serve } from '@hono/node-server';
 import type { GatewayConfig } from '../config/gateway-config.ts';
@@ -6,6 +6,7 @@ import { describeListenError } from '../config/listen-error.ts';
 import { buildGateway, type Gateway, type GatewayOverrides } from '../gateway.ts';
 import { runDetached } from './detached-task.ts';
 import { installSafetyNet } from './safety-net.ts';
+import { redactUrl } from '../store/postgres/redact-url.ts';
 
 export interface ServeOptions {
   overrides?: GatewayOverrides;
@@ -21,21 +22,26 @@ export interface ServedGateway {
   shutdown(reason: string): void;
 }
 
+/** The start-up line's "database …": the SQLite file, or PostgreSQL's URL without its password. */
+export function databaseLabel(config: GatewayConfig): string {
+  return config.databaseUrl ? `PostgreSQL ${redactUrl(config.databaseUrl)}` : config.dbPath;
+}
+
 function announceListening(config: GatewayConfig, address: string, port: number): void {
   const configured = config.providers.filter((p) => p.configured).map((p) => p.name);
-  console.log(`[router] listening on http://${address}:${port}/v1 (database ${config.dbPath})`);
+  console.log(`[router] listening on http://${address}:${port}/v1 (database ${databaseLabel(config)})`);
   console.log(`[router] providers configured: ${configured.length ? configured.join(', ') : 'none (chat requests answer 503 until one is set)'}`);
   if (!config.adminKey) console.warn('[router] ROUTER_ADMIN_KEY is not set: admin routes answer loopback clients only');
 }
 
 type ClosableServer = { closeAllConnections?: () => void; closeIdleConnections?: () => void };
 
-export function serveGateway(config: GatewayConfig, options: ServeOptions = {}): ServedGateway {
+export async function serveGateway(config: GatewayConfig, options: ServeOptions = {}): Promise<ServedGateway> {
   let gateway: Gateway;
   try {
-    gateway = buildGateway(config, options.overrides);
+    gateway = await buildGateway(config, options.overrides);
   } catch (error) {
-    // A bad pricing or category file, or a database that cannot be opened: say which, plainly.
+    // A bad pricing or category file, or a database that cannot be opened or reached: say which, plainly.
     console.error(`[router] cannot start: ${(error as Error).message}`);
     process.exit(1);
   }

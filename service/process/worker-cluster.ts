@@ -6,6 +6,7 @@ import cluster, { type Worker } from 'node:cluster';
 import { AggregatorRegistry } from 'prom-client';
 import type { GatewayConfig } from '../config/gateway-config.ts';
 import { runDetached } from './detached-task.ts';
+import { databaseLabel } from './serve-gateway.ts';
 import { isRouterMessage, type PrimaryMessage, type WorkerMessage } from './cluster-messages.ts';
 
 /** A worker that lived shorter than this counts as crashing; its replacement waits longer each time. */
@@ -51,7 +52,7 @@ export function runClusterPrimary(config: GatewayConfig): void {
         if (!started && slotId === 1) for (let id = 2; id <= config.workers; id++) fork(id);
         if (!started && [...slots.values()].every((s) => s.ready)) {
           started = true;
-          console.log(`[router] listening on http://${config.host}:${config.port}/v1 with ${config.workers} worker processes (database ${config.dbPath})`);
+          console.log(`[router] listening on http://${config.host}:${config.port}/v1 with ${config.workers} worker processes (database ${databaseLabel(config)})`);
         }
         return;
       }

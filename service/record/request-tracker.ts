@@ -1,6 +1,6 @@
 // Follows one client request from arrival to its last byte and turns it into a log row.
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest, Usage } from '../canonical/chat-types.ts';
-import type { RequestLog } from '../store/request-log.ts';
+import type { RequestLogWriter } from '../store/request-log-contract.ts';
 import type { Attempt } from '../walk/chain-walker.ts';
 import type { Classification } from '../classify/category.ts';
 import type { PriceTable } from './price-table.ts';
@@ -28,7 +28,7 @@ export interface Finish {
 
 export class RequestTracker {
   readonly id: string;
-  readonly #log: RequestLog;
+  readonly #log: RequestLogWriter;
   readonly #prices: Pick<PriceTable, 'cost'>;
   readonly #init: TrackerInit;
   readonly #started = performance.now();
@@ -45,7 +45,7 @@ export class RequestTracker {
 
   readonly #inFlight: InFlightRequests | undefined;
 
-  constructor(log: RequestLog, prices: Pick<PriceTable, 'cost'>, init: TrackerInit, affinity?: ToolLoopAffinity, inFlight?: InFlightRequests) {
+  constructor(log: RequestLogWriter, prices: Pick<PriceTable, 'cost'>, init: TrackerInit, affinity?: ToolLoopAffinity, inFlight?: InFlightRequests) {
     this.id = init.id;
     this.#log = log;
     this.#prices = prices;

@@ -2,7 +2,14 @@
 // survive a restart; every change leaves an audit row.
 import type { Db } from './database.ts';
 
-export class SettingsStore {
+/** Settings as the gateway uses them, on either database: reads from memory or SQLite (sync), writes awaited. */
+export interface SettingsStorage {
+  get<T>(key: string): T | undefined;
+  /** Writes the value with its audit row; the caller awaits it (PostgreSQL's is async). */
+  set(key: string, value: unknown, route: string): void | Promise<void>;
+}
+
+export class SettingsStore implements SettingsStorage {
   readonly #db: Db;
 
   constructor(db: Db) {

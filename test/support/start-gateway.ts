@@ -53,7 +53,7 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
     env.ROUTER_CONFIG = path.join(dir, 'router-config.json');
   }
   const config = loadConfig(env);
-  const gateway = buildGateway(config, options.overrides);
+  const gateway = await buildGateway(config, options.overrides);
   const server = serve({ fetch: gateway.app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const { port } = server.address() as AddressInfo;

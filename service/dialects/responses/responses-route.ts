@@ -10,14 +10,15 @@ import { sendWalkedStream, sendJson } from '../../http/node-response.ts';
 import type { ChatPipeline } from '../../pipeline/chat-pipeline.ts';
 import { recordedStream, StreamFailure, type RecordedStreamContext, type StreamTotals } from '../../pipeline/recorded-stream.ts';
 import type { Usage } from '../../canonical/chat-types.ts';
-import type { ResponseStore } from '../../store/response-store.ts';
+import type { ResponseStoreContract } from '../../store/response-store-contract.ts';
+import { storeRead } from '../../http/store-unavailable.ts';
 import { ResponsesStreamEncoder } from './responses-stream-encoder.ts';
 import { inputItems, toCanonicalFromResponses, type ResponseItem, type ResponsesBody } from './to-canonical-from-responses.ts';
 import { toResponsesObject, type ResponseFrame } from './to-responses-object.ts';
 
 export interface ResponsesRouteDeps {
   pipeline: ChatPipeline;
-  store: ResponseStore;
+  store: ResponseStoreContract;
   maxBodyBytes: number;
 }
 
@@ -26,7 +27,7 @@ export function responsesRoute(deps: ResponsesRouteDeps) {
     const start = deps.pipeline.start(c.req.header('user-agent') ?? null, c.req.header('cache-control'));
     try {
       const body = parseResponsesBody(await readJsonBody(c, deps.maxBodyBytes));
-      const history = previousItems(body, deps.store);
+      const history = await previousItems(body, deps.store);
       const request = toCanonicalFromResponses(body, history);
       const frame: ResponseFrame = { id: `resp_${randomUUID().replace(/-/g, '')}`, createdAt: Math.floor(Date.now() / 1000), model: body.model, body };
       const conversation = [...history, ...inputItems(body.input)];
@@ -35,7 +36,7 @@ export function responsesRoute(deps: ResponsesRouteDeps) {
       const answer = await deps.pipeline.run(request, start, c.req.raw.signal);
       if (answer.kind === 'completion') {
         const object = toResponsesObject(answer.completion, frame);
-        store?.(object.output as ResponseItem[]);
+        await store?.(object.output as ResponseItem[]);
         return sendJson(c, 200, object, answer.headers);
       }
       const { deadline, opened } = answer;
@@ -49,7 +50,7 @@ export function responsesRoute(deps: ResponsesRouteDeps) {
   };
 }
 
-async function* responsesEvents(ctx: RecordedStreamContext, frame: ResponseFrame, estimate: () => Usage, store: ((output: ResponseItem[]) => void) | undefined): AsyncGenerator<string> {
+async function* responsesEvents(ctx: RecordedStreamContext, frame: ResponseFrame, estimate: () => Usage, store: ((output: ResponseItem[]) => Promise<void>) | undefined): AsyncGenerator<string> {
   const totals: StreamTotals = { usage: null };
   const encoder = new ResponsesStreamEncoder(frame);
   for await (const item of recordedStream(ctx, totals)) {
@@ -61,14 +62,18 @@ async function* responsesEvents(ctx: RecordedStreamContext, frame: ResponseFrame
   }
   if (ctx.deadline.signal.aborted) return;
   const frames = encoder.finish(totals.usage ? null : { ...estimate(), estimated: true });
-  store?.(encoder.output);
+  await store?.(encoder.output);
   yield* frames;
 }
 
-/** A response the database would not take (locked by another process, disk full) is answered anyway; only a later previous_response_id to it fails. */
-function keep(store: ResponseStore, id: string, items: ResponseItem[]): void {
+/**
+ * Stored before the answer's last bytes go out, so a follow-up sent to any replica finds it. A
+ * response the database would not take (locked by another process, disk full, PostgreSQL
+ * unreachable) is answered anyway; only a later previous_response_id to it fails.
+ */
+async function keep(store: ResponseStoreContract, id: string, items: ResponseItem[]): Promise<void> {
   try {
-    store.save(id, items);
+    await store.save(id, items);
   } catch (error) {
     console.warn(`[router] response ${id} was not stored: ${(error as Error).message}`);
   }
@@ -85,11 +90,11 @@ function parseResponsesBody(value: unknown): ResponsesBody {
 }
 
 /** The conversation previous_response_id names; an id never stored, or past its time, is the client's mistake. */
-function previousItems(body: ResponsesBody, store: ResponseStore): ResponseItem[] {
+async function previousItems(body: ResponsesBody, store: ResponseStoreContract): Promise<ResponseItem[]> {
   const id = body.previous_response_id;
   if (id === undefined || id === null) return [];
   if (typeof id !== 'string' || !id) throw invalidRequest("Invalid type for 'previous_response_id': expected a string.", 'previous_response_id', 'invalid_type');
-  const items = store.load(id);
+  const items = await storeRead('previous_response_id', () => store.load(id));
   if (!items) throw new HttpError(400, 'invalid_request_error', `Previous response with id '${id}' not found (never stored with store: true, or older than the gateway keeps responses).`, 'previous_response_id', 'previous_response_not_found');
   return items as ResponseItem[];
 }

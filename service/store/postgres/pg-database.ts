@@ -38,6 +38,10 @@ export function createPgPool(url: string, options: PgPoolOptions = {}): PgPool {
   pool.on('error', (error) => {
     if (!pool.ending) console.error(`[router] PostgreSQL connection lost: ${error.message}`);
   });
+  // A connection cut while its client is checked out (in a transaction) rejects the query in flight
+  // and also emits on the client, where the pool listens only while the client is idle: without
+  // this, PostgreSQL going away mid-write was an uncaught exception.
+  pool.on('connect', (client) => client.on('error', () => {}));
   return pool;
 }
 
@@ -71,13 +75,4 @@ export async function migratePostgres(pool: PgPool): Promise<number[]> {
   return applied;
 }
 
-/** The connection string with any password replaced, for messages. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'postgres://…';
-  }
-}
+export { redactUrl } from './redact-url.ts';
