@@ -1,24 +1,16 @@
 // A 429 cool-down set on one replica reaches the others through PostgreSQL; the later end wins,
 // one that is over is not handed out, and a reset clears it everywhere.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createPgPool, migratePostgres, type PgPool } from '../../service/store/postgres/pg-database.ts';
 import { PgChangeFeed } from '../../service/store/postgres/pg-change-feed.ts';
 import { COOLDOWNS_TOPIC, PgCooldownBoard, type Cooldown } from '../../service/store/postgres/pg-cooldown-board.ts';
-import { startPostgres, type PostgresServer } from '../support/postgres-server.ts';
+import { usePostgresServer } from '../support/postgres-server.ts';
 import { until } from '../support/until.ts';
 
-let server: PostgresServer;
-const cleanups: Array<() => unknown> = [];
-beforeAll(async () => {
-  server = await startPostgres();
-}, 60_000);
-afterAll(() => server?.close());
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const { server, cleanups } = usePostgresServer();
 
 async function replicas(n: number): Promise<Array<{ board: PgCooldownBoard; seen: Cooldown[][] }>> {
-  const url = await server.createDatabase();
+  const url = await server().createDatabase();
   const pool: PgPool = createPgPool(url);
   cleanups.push(() => pool.end());
   await migratePostgres(pool);

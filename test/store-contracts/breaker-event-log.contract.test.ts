@@ -1,26 +1,18 @@
 // The breaker history on SQLite and on PostgreSQL: the same newest-first answers; and on
 // PostgreSQL, add() stays a plain call while the server is down, the queue is bounded (the
 // excess counted as dropped), and what is queued is written once the server is back.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../service/store/database.ts';
 import { BreakerEventLog } from '../../service/store/breaker-event-log.ts';
 import type { BreakerEventLogContract } from '../../service/store/breaker-event-log-contract.ts';
 import { createPgPool, migratePostgres, type PgPool } from '../../service/store/postgres/pg-database.ts';
 import { PgBreakerEventLog } from '../../service/store/postgres/pg-breaker-event-log.ts';
-import { startPostgres, type PostgresServer } from '../support/postgres-server.ts';
+import { usePostgresServer } from '../support/postgres-server.ts';
 
-let server: PostgresServer;
-const cleanups: Array<() => unknown> = [];
-beforeAll(async () => {
-  server = await startPostgres();
-}, 60_000);
-afterAll(() => server?.close());
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const { server, cleanups } = usePostgresServer();
 
 async function pgPool(): Promise<PgPool> {
-  const pool = createPgPool(await server.createDatabase(), { connectTimeoutMs: 1000 });
+  const pool = createPgPool(await server().createDatabase(), { connectTimeoutMs: 1000 });
   cleanups.push(() => pool.end());
   await migratePostgres(pool);
   return pool;
@@ -60,14 +52,14 @@ describe('PostgreSQL breaker history while PostgreSQL is down', () => {
   it('keeps add() a plain call, bounds the queue, counts what it dropped and writes the rest once back', async () => {
     const pool = await pgPool();
     const log = new PgBreakerEventLog(pool, { flushDelayMs: 10, maxBuffered: 5 });
-    await server.stop();
+    await server().stop();
     try {
       for (let i = 0; i < 8; i++) expect(log.add('p/m', `s${i}`)).toBeUndefined();
       await log.flush();
       expect(log.pending).toBe(5);
       expect(log.writeFailures).toBe(3);
     } finally {
-      await server.start();
+      await server().start();
     }
     await log.flush();
     expect(log.pending).toBe(0);

@@ -1,28 +1,20 @@
 // The category store on SQLite and on PostgreSQL: the same answers for the same calls (seeding,
 // saves, deletes, the audit trail and the config version); and on PostgreSQL, replicas that seed
 // together seed once, and a change on one is read on the other once the change feed tells it.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../service/store/database.ts';
 import { CategoryStore, type StoredCategory } from '../../service/store/category-store.ts';
 import type { CategoryStoreContract } from '../../service/store/category-store-contract.ts';
 import { createPgPool, migratePostgres, type PgPool } from '../../service/store/postgres/pg-database.ts';
 import { PgCategoryStore, CATEGORIES_TOPIC } from '../../service/store/postgres/pg-category-store.ts';
 import { PgChangeFeed } from '../../service/store/postgres/pg-change-feed.ts';
-import { startPostgres, type PostgresServer } from '../support/postgres-server.ts';
+import { usePostgresServer } from '../support/postgres-server.ts';
 import { until } from '../support/until.ts';
 
-let server: PostgresServer;
-const cleanups: Array<() => unknown> = [];
-beforeAll(async () => {
-  server = await startPostgres();
-}, 60_000);
-afterAll(() => server?.close());
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const { server, cleanups } = usePostgresServer();
 
 async function pgDatabase(): Promise<{ url: string; pool: PgPool }> {
-  const url = await server.createDatabase();
+  const url = await server().createDatabase();
   const pool = createPgPool(url);
   cleanups.push(() => pool.end());
   await migratePostgres(pool);

@@ -2,7 +2,7 @@
 // answers, the same size bound and least-recently-hit eviction, expiry honoured; and on PostgreSQL
 // the bound holds across replicas writing to one database, and a hit on one replica keeps the entry
 // from being the one another replica evicts.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../service/store/database.ts';
 import { ResponseCacheStore, sizeOf, type CacheEntry } from '../../service/store/response-cache-store.ts';
 import type { ResponseCacheStoreContract } from '../../service/store/response-cache-store-contract.ts';
@@ -11,20 +11,12 @@ import type { RequestRecord } from '../../service/store/request-log.ts';
 import { createPgPool, migratePostgres, type PgPool } from '../../service/store/postgres/pg-database.ts';
 import { PgResponseCacheStore } from '../../service/store/postgres/pg-response-cache-store.ts';
 import { PgCacheRollup } from '../../service/store/postgres/pg-cache-rollup.ts';
-import { startPostgres, type PostgresServer } from '../support/postgres-server.ts';
+import { usePostgresServer } from '../support/postgres-server.ts';
 
-let server: PostgresServer;
-const cleanups: Array<() => unknown> = [];
-beforeAll(async () => {
-  server = await startPostgres();
-}, 60_000);
-afterAll(() => server?.close());
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const { server, cleanups } = usePostgresServer();
 
 async function pgUrl(): Promise<string> {
-  const url = await server.createDatabase();
+  const url = await server().createDatabase();
   const pool = pgPool(url);
   await migratePostgres(pool);
   return url;

@@ -1,23 +1,15 @@
 // Stored responses (previous_response_id) on SQLite and on PostgreSQL: what was stored comes back
 // until it expires; expired rows are swept; and on PostgreSQL another replica (its own pool) reads
 // what this one stored.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../service/store/database.ts';
 import { ResponseStore } from '../../service/store/response-store.ts';
 import type { ResponseStoreContract } from '../../service/store/response-store-contract.ts';
 import { createPgPool, migratePostgres } from '../../service/store/postgres/pg-database.ts';
 import { PgResponseStore } from '../../service/store/postgres/pg-response-store.ts';
-import { startPostgres, type PostgresServer } from '../support/postgres-server.ts';
+import { usePostgresServer } from '../support/postgres-server.ts';
 
-let server: PostgresServer;
-const cleanups: Array<() => unknown> = [];
-beforeAll(async () => {
-  server = await startPostgres();
-}, 60_000);
-afterAll(() => server?.close());
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const { server, cleanups } = usePostgresServer();
 
 interface Opened {
   store: ResponseStoreContract;
@@ -25,7 +17,7 @@ interface Opened {
 }
 
 async function pgUrl(): Promise<string> {
-  const url = await server.createDatabase();
+  const url = await server().createDatabase();
   const pool = createPgPool(url);
   cleanups.push(() => pool.end());
   await migratePostgres(pool);

@@ -1,24 +1,16 @@
 // The settings store on SQLite and on PostgreSQL: the same answers, an audit row per change; and
 // on PostgreSQL a change made by one replica is read by another once the change feed tells it.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../service/store/database.ts';
 import { SettingsStore } from '../../service/store/settings-store.ts';
 import { CategoryStore } from '../../service/store/category-store.ts';
 import { createPgPool, migratePostgres, type PgPool } from '../../service/store/postgres/pg-database.ts';
 import { PgSettingsStore } from '../../service/store/postgres/pg-settings-store.ts';
 import { PgChangeFeed } from '../../service/store/postgres/pg-change-feed.ts';
-import { startPostgres, type PostgresServer } from '../support/postgres-server.ts';
+import { usePostgresServer } from '../support/postgres-server.ts';
 import { until } from '../support/until.ts';
 
-let server: PostgresServer;
-const cleanups: Array<() => unknown> = [];
-beforeAll(async () => {
-  server = await startPostgres();
-}, 60_000);
-afterAll(() => server?.close());
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const { server, cleanups } = usePostgresServer();
 
 interface OpenSettings {
   store: { get<T>(key: string): T | undefined; set(key: string, value: unknown, route: string): void | Promise<void> };
@@ -26,7 +18,7 @@ interface OpenSettings {
 }
 
 async function pgDatabase(): Promise<{ url: string; pool: PgPool }> {
-  const url = await server.createDatabase();
+  const url = await server().createDatabase();
   const pool = createPgPool(url);
   cleanups.push(() => pool.end());
   await migratePostgres(pool);

@@ -7,6 +7,7 @@ import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } fr
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { freePort } from './free-port.ts';
 
 export interface PostgresServer {
@@ -118,5 +119,28 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
       await stop();
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * For one test file: a server started before its tests and stopped after them, and clean-ups
+ * (pools, stores) that a test registers, run after it, newest first.
+ */
+export function usePostgresServer(): { server: () => PostgresServer; cleanups: Array<() => unknown> } {
+  let server: PostgresServer | undefined;
+  const cleanups: Array<() => unknown> = [];
+  beforeAll(async () => {
+    server = await startPostgres();
+  }, 60_000);
+  afterAll(() => server?.close());
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  return {
+    server: () => {
+      if (!server) throw new Error('the PostgreSQL server is not started yet (use it inside a test or hook)');
+      return server;
+    },
+    cleanups,
   };
 }
