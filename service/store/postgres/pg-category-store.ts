@@ -6,7 +6,7 @@
 import type pg from 'pg';
 import type { AuditEntry, StoredCategory } from '../category-store.ts';
 import type { CategoryChange, CategoryStoreContract } from '../category-store-contract.ts';
-import type { PgPool } from './pg-database.ts';
+import { inTransaction, type PgPool } from './pg-database.ts';
 import type { PgChangeFeed } from './pg-change-feed.ts';
 
 export const CATEGORIES_TOPIC = 'categories';
@@ -153,20 +153,13 @@ export class PgCategoryStore implements CategoryStoreContract {
 
   /** Runs fn in a transaction that announces the change at COMMIT (unless told not to). */
   async #write<T>(fn: (client: pg.PoolClient) => Promise<T>, announce = true): Promise<T> {
-    const client = await this.#pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await fn(client);
-      if (announce && result !== false) await this.#feed?.notify(client, CATEGORIES_TOPIC);
-      await client.query('COMMIT');
-      this.#writes++;
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
+    const result = await inTransaction(this.#pool, async (client) => {
+      const written = await fn(client);
+      if (announce && written !== false) await this.#feed?.notify(client, CATEGORIES_TOPIC);
+      return written;
+    });
+    this.#writes++;
+    return result;
   }
 }
 

@@ -3,7 +3,7 @@
 // announced cool-downs to its own breaker registry. Breaker error counts stay per replica: each
 // sees its own traffic's failures, and pooling them would need a write per failed call.
 // An operator's breaker reset goes the same way, as its own topic naming the target.
-import type { PgPool } from './pg-database.ts';
+import { inTransaction, type PgPool } from './pg-database.ts';
 import type { PgChangeFeed } from './pg-change-feed.ts';
 import type { Cooldown, SharedCooldowns } from '../shared-cooldowns.ts';
 
@@ -32,9 +32,7 @@ export class PgCooldownBoard implements SharedCooldowns {
 
   /** Records a cool-down for every replica; an earlier end than the one already stored leaves it. */
   async publish(target: string, until: number): Promise<void> {
-    const client = await this.#pool.connect();
-    try {
-      await client.query('BEGIN');
+    await inTransaction(this.#pool, async (client) => {
       await client.query(
         'INSERT INTO cooldowns (target, until_ms) VALUES ($1, $2) ON CONFLICT (target) DO UPDATE SET until_ms = GREATEST(cooldowns.until_ms, excluded.until_ms)',
         [target, Math.round(until)],
@@ -42,13 +40,7 @@ export class PgCooldownBoard implements SharedCooldowns {
       // Over ones go when anyone writes, so the table holds only what is cooling.
       await client.query('DELETE FROM cooldowns WHERE until_ms <= $1', [Date.now()]);
       await this.#feed?.notify(client, COOLDOWNS_TOPIC);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /** The cool-downs not over at `now`: what a replica applies when told of a change, and at start. */
@@ -59,34 +51,18 @@ export class PgCooldownBoard implements SharedCooldowns {
 
   /** An operator's reset: the cool-down ends everywhere and every replica resets its own breaker (null: every target). */
   async reset(target: string | null): Promise<void> {
-    const client = await this.#pool.connect();
-    try {
-      await client.query('BEGIN');
+    await inTransaction(this.#pool, async (client) => {
       if (target === null) await client.query('DELETE FROM cooldowns');
       else await client.query('DELETE FROM cooldowns WHERE target = $1', [target]);
       await this.#feed?.notify(client, `${RESET_TOPIC_PREFIX}${target ?? EVERY_TARGET}`);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /** A breaker reset ends the target's cool-down everywhere. */
   async clear(target: string): Promise<void> {
-    const client = await this.#pool.connect();
-    try {
-      await client.query('BEGIN');
+    await inTransaction(this.#pool, async (client) => {
       await client.query('DELETE FROM cooldowns WHERE target = $1', [target]);
       await this.#feed?.notify(client, COOLDOWNS_TOPIC);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 }

@@ -45,6 +45,25 @@ export function createPgPool(url: string, options: PgPoolOptions = {}): PgPool {
   return pool;
 }
 
+/**
+ * Runs `work` in one transaction on a connection of its own: committed when it resolves, rolled back
+ * (and the error passed on) when it throws; the connection always goes back to the pool.
+ */
+export async function inTransaction<T>(pool: PgPool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
 /** Brings the schema up to date; returns the versions this call applied (none when another replica did). */
 export async function migratePostgres(pool: PgPool): Promise<number[]> {
   const client = await pool.connect();

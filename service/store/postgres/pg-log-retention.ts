@@ -8,7 +8,7 @@ import type { PoolClient } from 'pg';
 import { MINUTE_ROLLUP_KEEP_MS, type RetentionHealth, type RetentionOptions } from '../log-retention.ts';
 import { HOUR_MS, MINUTE_MS } from '../request-rollup.ts';
 import { runDetached } from '../../process/detached-task.ts';
-import type { PgPool } from './pg-database.ts';
+import { inTransaction, type PgPool } from './pg-database.ts';
 
 /** Held for one pass, so replicas do not delete the same rows at once. */
 const PRUNE_LOCK_KEY = 7_318_004_120;
@@ -46,14 +46,9 @@ export class PgLogRetention {
   async pruneOnce(now = Date.now()): Promise<{ deleted: number; more: boolean }> {
     const { retentionDays, maxRows, batchRows } = this.#options;
     const cutoff = now - retentionDays * DAY_MS;
-    const client = await this.#pool.connect();
-    try {
-      await client.query('BEGIN');
+    const pass = await inTransaction(this.#pool, async (client) => {
       const { rows } = await client.query<{ got: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS got', [PRUNE_LOCK_KEY]);
-      if (!rows[0].got) {
-        await client.query('COMMIT');
-        return { deleted: 0, more: false };
-      }
+      if (!rows[0].got) return { deleted: 0, more: false };
       const aged = await deleted(client, 'DELETE FROM requests WHERE id IN (SELECT id FROM requests WHERE ts < $1 ORDER BY ts LIMIT $2)', [cutoff, batchRows]);
       // The first row past the newest maxRows, and everything older than it, goes.
       const edge = await client.query<{ ts: number; seq: number }>('SELECT ts, seq FROM requests ORDER BY ts DESC, seq DESC OFFSET $1 LIMIT 1', [maxRows]);
@@ -62,15 +57,10 @@ export class PgLogRetention {
         : 0;
       const minutes = await pruneRollups(client, MINUTE_MS, now - MINUTE_ROLLUP_KEEP_MS, batchRows);
       const hours = await pruneRollups(client, HOUR_MS, cutoff - HOUR_MS, batchRows);
-      await client.query('COMMIT');
-      this.#pruned += aged + counted;
       return { deleted: aged + counted, more: Math.max(aged, counted, minutes, hours) >= batchRows };
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
+    this.#pruned += pass.deleted;
+    return pass;
   }
 
   #schedule(ms: number): void {

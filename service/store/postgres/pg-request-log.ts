@@ -5,7 +5,7 @@
 // at a time. While PostgreSQL is unreachable the rows wait in a bounded buffer and the write is
 // retried with backoff; past the bound the oldest rows are dropped and counted (health(), /metrics).
 // A killed replica loses the rows queued since its last write, at most ROUTER_LOG_FLUSH_MS' worth.
-import type { PgPool } from './pg-database.ts';
+import { inTransaction, type PgPool } from './pg-database.ts';
 import { runDetached } from '../../process/detached-task.ts';
 import type { RecordListener, RequestLogHealth, RequestRecord } from '../request-log.ts';
 import type { RequestLogWriter } from '../request-log-contract.ts';
@@ -217,10 +217,8 @@ export class PgRequestLog implements RequestLogWriter {
     return written;
   }
 
-  async #write(values: RowValues[], records: RequestRecord[]): Promise<number> {
-    const client = await this.#pool.connect();
-    try {
-      await client.query('BEGIN');
+  #write(values: RowValues[], records: RequestRecord[]): Promise<number> {
+    return inTransaction(this.#pool, async (client) => {
       const inserted = new Set<string>();
       let count = 0;
       for (let from = 0; from < values.length; from += ROWS_PER_INSERT) {
@@ -240,14 +238,8 @@ export class PgRequestLog implements RequestLogWriter {
       if (rollupRows.length > 0) await client.query({ ...UPSERT_REQUEST_ROLLUP, values: [asJson(REQUEST_ROLLUP_COLUMNS, rollupRows)] });
       const attemptRows = [...attempts.rows()];
       if (attemptRows.length > 0) await client.query({ ...UPSERT_ATTEMPT_ROLLUP, values: [asJson(ATTEMPT_ROLLUP_COLUMNS, attemptRows)] });
-      await client.query('COMMIT');
       return count;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   #succeeded(written: number): void {

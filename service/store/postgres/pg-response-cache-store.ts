@@ -7,7 +7,7 @@ import type pg from 'pg';
 import { MAX_PENDING_TOUCHES, sizeOf, type CacheEntry, type CacheStoreStats } from '../response-cache-store.ts';
 import type { ResponseCacheStoreContract } from '../response-cache-store-contract.ts';
 import { runDetached } from '../../process/detached-task.ts';
-import type { PgPool } from './pg-database.ts';
+import { inTransaction, type PgPool } from './pg-database.ts';
 
 /** Rows looked at per eviction round. */
 const EVICT_BATCH = 64;
@@ -117,19 +117,10 @@ export class PgResponseCacheStore implements ResponseCacheStoreContract {
   }
 
   /** Runs fn in a transaction that holds the totals row first (the one lock every cache writer takes, in the same order). */
-  async #locked<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.#pool.connect();
-    try {
-      await client.query('BEGIN');
+  #locked<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.#pool, async (client) => {
       await client.query('SELECT bytes FROM response_cache_totals FOR UPDATE');
-      const result = await fn(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
+      return fn(client);
+    });
   }
 }

@@ -4,7 +4,7 @@
 // re-read). A change is written with its audit row and its NOTIFY in one transaction; the memory
 // copy changes only once PostgreSQL has it, so a replica never serves a setting that was not stored.
 // Not wired into the gateway yet (ROUTER_DATABASE_URL is refused): the seam for issue 18's config.
-import type { PgPool } from './pg-database.ts';
+import { inTransaction, type PgPool } from './pg-database.ts';
 import type { PgChangeFeed } from './pg-change-feed.ts';
 
 export const SETTINGS_TOPIC = 'settings';
@@ -35,22 +35,14 @@ export class PgSettingsStore {
 
   async set(key: string, value: unknown, route: string): Promise<void> {
     const json = JSON.stringify(value);
-    const client = await this.#pool.connect();
-    try {
-      await client.query('BEGIN');
+    await inTransaction(this.#pool, async (client) => {
       // FOR UPDATE: two replicas changing one key write their audit rows in the order they wrote the value.
       const old = await client.query<{ value: string }>('SELECT value FROM settings WHERE key = $1 FOR UPDATE', [key]);
       const now = Date.now();
       await client.query('INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at', [key, json, now]);
       await client.query('INSERT INTO config_audit (ts, route, old_value, new_value) VALUES ($1, $2, $3, $4)', [now, route, old.rows[0]?.value ?? null, json]);
       await this.#feed?.notify(client, SETTINGS_TOPIC);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
     this.#writes++;
     this.#values.set(key, json);
   }

@@ -3,7 +3,7 @@
 // behind. The roll-ups are copied as they are (the same sums over the same rows), so /metrics
 // answers the same on both. The request log keeps its order: `seq` is given in (ts, rowid) order.
 import type Database from 'better-sqlite3';
-import { migratePostgres, type PgPool } from './pg-database.ts';
+import { inTransaction, migratePostgres, type PgPool } from './pg-database.ts';
 
 /** Tables copied, in this order, and the order their rows are read in. */
 const TABLES: Array<[table: string, order: string]> = [
@@ -30,10 +30,8 @@ export class ImportRefused extends Error {
 /** Copies `sqlite` into the database behind `pool`; returns the rows copied by table. Refuses a PostgreSQL store that already holds rows. */
 export async function importSqlite(sqlite: Database.Database, pool: PgPool): Promise<Record<string, number>> {
   await migratePostgres(pool);
-  const client = await pool.connect();
   const copied: Record<string, number> = {};
-  try {
-    await client.query('BEGIN');
+  await inTransaction(pool, async (client) => {
     for (const [table] of TABLES) {
       const { rows } = await client.query(`SELECT EXISTS (SELECT 1 FROM ${table}) AS used`);
       if (rows[0].used) throw new ImportRefused(`PostgreSQL table ${table} already holds rows: the import needs an empty PostgreSQL store`);
@@ -66,14 +64,8 @@ export async function importSqlite(sqlite: Database.Database, pool: PgPool): Pro
     }
     // Recency goes on after the copied entries', so a hit here is newer than any copied one.
     await client.query(`SELECT setval('response_cache_recency', COALESCE((SELECT MAX(used) FROM response_cache), 0) + 1, false)`);
-    await client.query('COMMIT');
-    return copied;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
+  return copied;
 }
 
 /** PostgreSQL's text cannot hold U+0000 (SQLite's can): stored as U+FFFD, as the request log does. */
