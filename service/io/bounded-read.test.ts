@@ -7,6 +7,9 @@ describe('readBounded', () => {
     const stream = Readable.from([Buffer.from('ab'), Buffer.from('cd'), 'é']);
     expect((await readBounded(stream, 100)).toString()).toBe('abcdé');
     expect(stream.listenerCount('data') + stream.listenerCount('end') + stream.listenerCount('close')).toBe(0);
+    // What stays is one plain error listener, which holds none of the chunks.
+    expect(stream.listeners('error')).toHaveLength(1);
+    expect(stream.listeners('error')[0].name).toBe('ignore');
   });
 
   it('fails past the limit and stops the stream', async () => {

@@ -38,10 +38,14 @@ export function readBounded(stream: Readable, limit: number, truncate = false): 
     let settled = false;
     const settle = (error: unknown) => {
       settled = true;
-      // The error listener stays: an error after the read (a late reset) must not stop the process.
       stream.off('data', onData);
       stream.off('end', onEnd);
       stream.off('close', onClose);
+      // An error after the read (a late reset) must not stop the process, so a listener stays; a
+      // plain one, not this closure: the stream outlives the read (a keep-alive socket holds its last
+      // message), and the closure would keep every chunk alive with it.
+      stream.off('error', onError);
+      stream.on('error', ignore);
       if (error) reject(error);
       else resolve(parts.length === 1 ? parts[0] : Buffer.concat(parts, size));
     };
