@@ -37,6 +37,7 @@ describe('loadConfig refuses what the gateway could not run with', () => {
     ['a breaker reset Node would clamp to 1 ms', () => ({ ROUTER_BREAKER_RESET_MS: '3000000000' }), /^ROUTER_BREAKER_RESET_MS must be a whole number of milliseconds from 100 to 2147483647, got "3000000000"$/],
     ['a fractional ROUTER_WORKERS', () => ({ ROUTER_WORKERS: '1.5' }), /^ROUTER_WORKERS must be a whole number or "auto", got "1.5"$/],
     ['ROUTER_WORKERS=0', () => ({ ROUTER_WORKERS: '0' }), /^ROUTER_WORKERS must be a number from 1 to 256, got "0"$/],
+    ['an in-memory store split across workers', () => ({ ROUTER_DB: ':memory:', ROUTER_WORKERS: '2' }), /^ROUTER_DB=:memory: cannot be shared by ROUTER_WORKERS/],
     ['a sub-millisecond flush interval', () => ({ ROUTER_LOG_FLUSH_MS: '0.4' }), /^ROUTER_LOG_FLUSH_MS must be a whole number of milliseconds/],
     ['a request deadline past 2^31-1 ms', () => ({ ROUTER_REQUEST_TIMEOUT_MS: '2147483648' }), /^ROUTER_REQUEST_TIMEOUT_MS /],
     ['a classifier timeout past 2^31-1 ms', () => ({ ROUTER_CLASSIFIER_TIMEOUT_MS: '9e12' }), /^ROUTER_CLASSIFIER_TIMEOUT_MS /],
@@ -67,6 +68,11 @@ describe('loadConfig refuses what the gateway could not run with', () => {
     expect(text).toContain('providers.typo.baseUrl: unknown key; did you mean baseURL?');
     expect(text).toContain('attemptTimeoutMS: unknown key; did you mean attemptTimeoutMs?');
     expect(text).toMatch(/routes: unknown key \(known: providers, breaker, breakers, attemptTimeoutMs[,)]/);
+  });
+
+  it('takes ROUTER_DB=:memory: as SQLite\'s in-memory database, not a file named ":memory:"', () => {
+    expect(loadConfig({ ROUTER_DB: ':memory:' }).dbPath).toBe(':memory:');
+    expect(loadConfig({ ROUTER_DB: 'data/x.db' }).dbPath).toBe(path.resolve('data/x.db'));
   });
 
   it('still accepts what the documentation shows', () => {

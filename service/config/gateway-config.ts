@@ -146,10 +146,14 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     const problem = groupProblem(name, group, { knownProvider: (p) => providers.some((c) => c.name === p), fromAdmin: false });
     if (problem) throw new ConfigError(`ROUTER_CONFIG ${configFile}: groups.${name}.${problem}`);
   }
+  if (env.ROUTER_DB === ':memory:' && workersFrom(env.ROUTER_WORKERS) > 1 && !env.ROUTER_DATABASE_URL) {
+    throw new ConfigError('ROUTER_DB=:memory: cannot be shared by ROUTER_WORKERS worker processes (each would have its own empty store); use a file');
+  }
   return {
     port: portFrom(env.PORT, 3456, 'PORT'),
     host: hostFrom(env.HOST, '127.0.0.1', 'HOST'),
-    dbPath: path.resolve(env.ROUTER_DB || path.join(ROOT, 'data', 'router.db')),
+    // ':memory:' is SQLite's name for a database that lives and dies with the process, not a file.
+    dbPath: env.ROUTER_DB === ':memory:' ? ':memory:' : path.resolve(env.ROUTER_DB || path.join(ROOT, 'data', 'router.db')),
     databaseUrl: databaseUrlFrom(env.ROUTER_DATABASE_URL),
     adminKey: env.ROUTER_ADMIN_KEY || undefined,
     clientKeys: keyListFrom(env.ROUTER_API_KEYS, 'ROUTER_API_KEYS'),
