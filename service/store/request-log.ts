@@ -10,6 +10,7 @@ import type { Db } from './database.ts';
 import { rowValues } from './request-row.ts';
 import { ROLLUP_UPSERT, RollupBatch } from './request-rollup.ts';
 import { ATTEMPT_ROLLUP_UPSERT, AttemptRollupBatch } from './attempt-rollup.ts';
+import { RequestLogBuffer } from './request-log-buffer.ts';
 
 export interface AttemptRecord {
   target: string;
@@ -80,36 +81,24 @@ export interface RequestLogHealth {
   last_error: { at: string; message: string } | null;
 }
 
-const DEFAULT_MAX_BUFFERED_ROWS = 10_000;
-const RETRY_FIRST_MS = 100;
-const RETRY_MAX_MS = 30_000;
 
 export class RequestLog {
   readonly #db: Db;
   readonly #insert;
   readonly #rollup;
   readonly #attemptRollup;
-  readonly #listeners: RecordListener[] = [];
   readonly #flushDelayMs: number;
-  readonly #maxBuffered: number;
-  #queue: RequestRecord[] = [];
+  readonly #buffer: RequestLogBuffer;
   /** A flush is due (immediate, timer or retry); add() arms one only when none is. */
   #armed = false;
   #lastWriteAt = -Infinity;
   #retry: NodeJS.Timeout | undefined;
   #closed = false;
-  #written = 0;
-  #writeFailures = 0;
-  #failingFor = 0;
-  #droppedBufferFull = 0;
-  #droppedUnwritable = 0;
-  #unauthenticated = 0;
-  #lastError: { at: string; message: string } | null = null;
 
   constructor(db: Db, options: RequestLogOptions) {
     this.#db = db;
     this.#flushDelayMs = options.flushDelayMs;
-    this.#maxBuffered = options.maxBufferedRows ?? DEFAULT_MAX_BUFFERED_ROWS;
+    this.#buffer = new RequestLogBuffer(options.maxBufferedRows);
     this.#insert = db.prepare(
       `INSERT OR IGNORE INTO requests (id, ts, category, classifier_method, requested_model, target, status, outcome, attempts, attempt_count,
          total_ms, ttfb_ms, prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost_usd, cost_source, stream, user_agent, error, usage_estimated, classification, cache, cost_saved_usd)
@@ -122,44 +111,24 @@ export class RequestLog {
   /** Queues a row: O(1), no I/O. */
   add(record: RequestRecord): void {
     if (this.#closed) return;
-    this.#queue.push(record);
-    if (this.#queue.length > this.#maxBuffered) {
-      this.#queue.shift();
-      this.#droppedBufferFull++;
-    }
-    for (const listener of this.#listeners) {
-      try {
-        listener(record);
-      } catch (error) {
-        console.error('[router] request-log listener failed', error);
-      }
-    }
+    this.#buffer.add(record);
     if (!this.#armed) this.#arm();
   }
 
   onRecord(listener: RecordListener): void {
-    this.#listeners.push(listener);
+    this.#buffer.onRecord(listener);
   }
 
-  /** A request refused for its client key: counted instead of stored, so unauthenticated callers cannot fill the disk. */
   countUnauthenticated(): void {
-    this.#unauthenticated++;
+    this.#buffer.countUnauthenticated();
   }
 
   get pending(): number {
-    return this.#queue.length;
+    return this.#buffer.pending;
   }
 
   health(): RequestLogHealth {
-    return {
-      pending: this.#queue.length,
-      rows_written: this.#written,
-      write_failures: this.#writeFailures,
-      failing_for: this.#failingFor,
-      rows_dropped: { buffer_full: this.#droppedBufferFull, unwritable: this.#droppedUnwritable },
-      unauthenticated_requests: this.#unauthenticated,
-      last_error: this.#lastError,
-    };
+    return this.#buffer.health();
   }
 
   /**
@@ -167,15 +136,12 @@ export class RequestLog {
    * SQLite refuses the write the rows go back to the front of the queue and a retry is scheduled.
    */
   flush(): number {
-    if (this.#queue.length === 0 || !this.#db.open) return 0;
-    const batch = this.#queue;
-    this.#queue = [];
+    if (this.#buffer.pending === 0 || !this.#db.open) return 0;
+    const batch = this.#buffer.take();
     this.#lastWriteAt = performance.now();
     try {
       const written = this.#write(batch);
-      this.#written += written;
-      if (this.#failingFor > 0) console.warn(`[router] request log: writing again after ${this.#failingFor} refused write(s)`);
-      this.#failingFor = 0;
+      this.#buffer.succeeded(written);
       this.#clearRetry();
       return written;
     } catch (error) {
@@ -189,7 +155,7 @@ export class RequestLog {
     this.#clearRetry();
     this.#closed = true;
     this.flush();
-    if (this.#queue.length > 0) console.error(`[router] request log: ${this.#queue.length} rows could not be written before closing`);
+    if (this.#buffer.pending > 0) console.error(`[router] request log: ${this.#buffer.pending} rows could not be written before closing`);
   }
 
   #arm(): void {
@@ -227,8 +193,7 @@ export class RequestLog {
         } catch (error) {
           // The storage itself failing aborts the whole batch (retried later); a row it cannot take is dropped alone.
           if (isStorageError(error)) throw error;
-          this.#droppedUnwritable++;
-          this.#note(error, `dropped row ${String(r?.id).slice(0, 64)}`);
+          this.#buffer.dropUnwritable(r?.id, error);
         }
       }
       this.#writeRollups(rollup, attempts);
@@ -247,26 +212,14 @@ export class RequestLog {
           statement.run(...params);
         } catch (error) {
           if (isStorageError(error)) throw error;
-          this.#note(error, 'roll-up not updated');
+          this.#buffer.note(error, 'roll-up not updated');
         }
       }
     }
   }
 
   #refused(batch: RequestRecord[], error: unknown): void {
-    this.#writeFailures++;
-    this.#failingFor++;
-    this.#queue = this.#queue.length === 0 ? batch : batch.concat(this.#queue);
-    const excess = this.#queue.length - this.#maxBuffered;
-    if (excess > 0) {
-      this.#queue.splice(0, excess);
-      this.#droppedBufferFull += excess;
-    }
-    const delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** Math.min(this.#failingFor - 1, 16));
-    // Said on the first failure, then at most once per backoff step as the delay grows.
-    if (this.#failingFor <= 1 || delay < RETRY_MAX_MS || this.#failingFor % 10 === 0) {
-      this.#note(error, `write refused (${this.#queue.length} rows waiting; retry in ${delay} ms)`);
-    } else this.#lastError = { at: new Date().toISOString(), message: messageOf(error) };
+    const delay = this.#buffer.refused(batch, error);
     if (this.#closed) return;
     this.#clearRetry();
     this.#armed = true;
@@ -281,21 +234,10 @@ export class RequestLog {
       this.#armed = false;
     }
   }
-
-  #note(error: unknown, what: string): void {
-    const message = messageOf(error);
-    this.#lastError = { at: new Date().toISOString(), message };
-    console.error(`[router] request log: ${what}: ${message}`);
-  }
 }
 
 /** SQLite failing as a whole (locked, read-only, disk full, I/O): worth retrying the batch, unlike a row it rejects. */
 function isStorageError(error: unknown): boolean {
   if (!(error instanceof Database.SqliteError)) return false;
   return !/^SQLITE_(CONSTRAINT|MISMATCH|TOOBIG|RANGE)/.test(error.code);
-}
-
-function messageOf(error: unknown): string {
-  const text = error instanceof Error ? `${(error as { code?: string }).code ?? error.name}: ${error.message}` : String(error);
-  return text.slice(0, 500);
 }

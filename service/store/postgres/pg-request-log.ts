@@ -9,6 +9,7 @@ import { inTransaction, type PgPool } from './pg-database.ts';
 import { runDetached } from '../../process/detached-task.ts';
 import type { RecordListener, RequestLogHealth, RequestRecord } from '../request-log.ts';
 import type { RequestLogWriter } from '../request-log-contract.ts';
+import { RequestLogBuffer } from '../request-log-buffer.ts';
 import { rowValues, type RowValues } from '../request-row.ts';
 import { RollupBatch, SUM_COLUMNS, BIN_COLUMNS } from '../request-rollup.ts';
 import { AttemptRollupBatch } from '../attempt-rollup.ts';
@@ -20,11 +21,8 @@ export interface PgRequestLogOptions {
   maxBufferedRows?: number;
 }
 
-const DEFAULT_MAX_BUFFERED_ROWS = 10_000;
 /** Rows per INSERT statement, so one statement's JSON stays a few MB at most. */
 const ROWS_PER_INSERT = 1000;
-const RETRY_FIRST_MS = 100;
-const RETRY_MAX_MS = 30_000;
 
 /** The requests columns with their types, in RowValues order. */
 const REQUEST_COLUMNS: Array<[string, string]> = [
@@ -83,82 +81,53 @@ function asJson(columns: Array<[string, string]>, rows: Iterable<ReadonlyArray<u
 
 export class PgRequestLog implements RequestLogWriter {
   readonly #pool: PgPool;
-  readonly #listeners: RecordListener[] = [];
   readonly #flushDelayMs: number;
-  readonly #maxBuffered: number;
-  #queue: RequestRecord[] = [];
+  readonly #buffer: RequestLogBuffer;
   #timer: NodeJS.Timeout | undefined;
   #inFlight: Promise<number> | undefined;
   #lastWriteAt = -Infinity;
   #closed = false;
-  #written = 0;
-  #writeFailures = 0;
-  #failingFor = 0;
-  #droppedBufferFull = 0;
-  #droppedUnwritable = 0;
-  #unauthenticated = 0;
-  #lastError: { at: string; message: string } | null = null;
 
   constructor(pool: PgPool, options: PgRequestLogOptions) {
     this.#pool = pool;
     this.#flushDelayMs = options.flushDelayMs;
-    this.#maxBuffered = options.maxBufferedRows ?? DEFAULT_MAX_BUFFERED_ROWS;
+    this.#buffer = new RequestLogBuffer(options.maxBufferedRows, 'PostgreSQL');
   }
 
   add(record: RequestRecord): void {
     if (this.#closed) return;
-    this.#queue.push(record);
-    if (this.#queue.length > this.#maxBuffered) {
-      this.#queue.shift();
-      this.#droppedBufferFull++;
-    }
-    for (const listener of this.#listeners) {
-      try {
-        listener(record);
-      } catch (error) {
-        console.error('[router] request-log listener failed', error);
-      }
-    }
+    this.#buffer.add(record);
     if (!this.#timer && !this.#inFlight) this.#schedule(this.#lastWriteAt + this.#flushDelayMs - performance.now());
   }
 
   onRecord(listener: RecordListener): void {
-    this.#listeners.push(listener);
+    this.#buffer.onRecord(listener);
   }
 
   countUnauthenticated(): void {
-    this.#unauthenticated++;
+    this.#buffer.countUnauthenticated();
   }
 
   get pending(): number {
-    return this.#queue.length;
+    return this.#buffer.pending;
   }
 
   health(): RequestLogHealth {
-    return {
-      pending: this.#queue.length,
-      rows_written: this.#written,
-      write_failures: this.#writeFailures,
-      failing_for: this.#failingFor,
-      rows_dropped: { buffer_full: this.#droppedBufferFull, unwritable: this.#droppedUnwritable },
-      unauthenticated_requests: this.#unauthenticated,
-      last_error: this.#lastError,
-    };
+    return this.#buffer.health();
   }
 
   /** Writes the queued rows (after any write already in flight); never rejects. */
   async flush(): Promise<number> {
     while (this.#inFlight) await this.#inFlight;
-    if (this.#queue.length === 0) return 0;
+    if (this.#buffer.pending === 0) return 0;
     this.#clearTimer();
-    const batch = this.#queue;
-    this.#queue = [];
+    const batch = this.#buffer.take();
     this.#lastWriteAt = performance.now();
     const write = this.#writeBatch(batch).finally(() => (this.#inFlight = undefined));
     this.#inFlight = write;
     const written = await write;
     // Rows that came in during the write, or a refused batch: the next write is due.
-    if (this.#queue.length > 0 && !this.#timer && !this.#closed) this.#schedule(this.#failingFor > 0 ? this.#retryDelay() : this.#flushDelayMs);
+    if (this.#buffer.pending > 0 && !this.#timer && !this.#closed) this.#schedule(this.#buffer.failingFor > 0 ? this.#buffer.retryDelay() : this.#flushDelayMs);
     return written;
   }
 
@@ -166,7 +135,7 @@ export class PgRequestLog implements RequestLogWriter {
     this.#closed = true;
     this.#clearTimer();
     await this.flush();
-    if (this.#queue.length > 0) console.error(`[router] request log: ${this.#queue.length} rows could not be written to PostgreSQL before closing`);
+    if (this.#buffer.pending > 0) console.error(`[router] request log: ${this.#buffer.pending} rows could not be written to PostgreSQL before closing`);
   }
 
   #schedule(delayMs: number): void {
@@ -182,19 +151,15 @@ export class PgRequestLog implements RequestLogWriter {
     this.#timer = undefined;
   }
 
-  #retryDelay(): number {
-    return Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** Math.min(this.#failingFor - 1, 16));
-  }
-
   async #writeBatch(batch: RequestRecord[]): Promise<number> {
     const values = batch.map((r) => rowValues(r).map(withoutNul) as RowValues);
     try {
       const written = await this.#write(values, batch);
-      this.#succeeded(written);
+      this.#buffer.succeeded(written);
       return written;
     } catch (error) {
       if (!isRowError(error)) {
-        this.#refused(batch, error);
+        this.#buffer.refused(batch, error);
         return 0;
       }
     }
@@ -205,15 +170,14 @@ export class PgRequestLog implements RequestLogWriter {
         written += await this.#write([values[i]], [batch[i]]);
       } catch (error) {
         if (!isRowError(error)) {
-          this.#written += written;
-          this.#refused(batch.slice(i), error);
+          this.#buffer.countWritten(written);
+          this.#buffer.refused(batch.slice(i), error);
           return written;
         }
-        this.#droppedUnwritable++;
-        this.#note(error, `dropped row ${String(values[i][0]).slice(0, 64)}`);
+        this.#buffer.dropUnwritable(values[i][0], error);
       }
     }
-    this.#succeeded(written);
+    this.#buffer.succeeded(written);
     return written;
   }
 
@@ -241,33 +205,6 @@ export class PgRequestLog implements RequestLogWriter {
       return count;
     });
   }
-
-  #succeeded(written: number): void {
-    this.#written += written;
-    if (this.#failingFor > 0) console.warn(`[router] request log: writing to PostgreSQL again after ${this.#failingFor} refused write(s)`);
-    this.#failingFor = 0;
-  }
-
-  #refused(batch: RequestRecord[], error: unknown): void {
-    this.#writeFailures++;
-    this.#failingFor++;
-    this.#queue = this.#queue.length === 0 ? batch : batch.concat(this.#queue);
-    const excess = this.#queue.length - this.#maxBuffered;
-    if (excess > 0) {
-      this.#queue.splice(0, excess);
-      this.#droppedBufferFull += excess;
-    }
-    const delay = this.#retryDelay();
-    if (this.#failingFor <= 1 || delay < RETRY_MAX_MS || this.#failingFor % 10 === 0) {
-      this.#note(error, `write refused (${this.#queue.length} rows waiting; retry in ${delay} ms)`);
-    } else this.#lastError = { at: new Date().toISOString(), message: messageOf(error) };
-  }
-
-  #note(error: unknown, what: string): void {
-    const message = messageOf(error);
-    this.#lastError = { at: new Date().toISOString(), message };
-    console.error(`[router] request log: ${what}: ${message}`);
-  }
 }
 
 /** PostgreSQL's text refuses U+0000, which JSON strings (model names, upstream error text) may carry. */
@@ -279,9 +216,4 @@ function withoutNul(value: unknown): unknown {
 function isRowError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code);
-}
-
-function messageOf(error: unknown): string {
-  const text = error instanceof Error ? `${(error as { code?: string }).code ?? error.name}: ${error.message}` : String(error);
-  return text.slice(0, 500);
 }
