@@ -45,18 +45,36 @@ export function getRequest(db: Db, id: string): RequestView | undefined {
   return row && toView(row);
 }
 
-/** One page of rows matching `filters`, newest first, starting after `cursor`. */
-export function listRequests(db: Db, filters: RequestFilters, limit: number, cursor: string | null): RequestPage {
+/** What differs between the databases in a page's SQL: the row order's tiebreak column and a substring test. */
+export interface PageDialect {
+  rowid: string;
+  contains: (column: string) => string;
+}
+
+const SQLITE_PAGES: PageDialect = { rowid: 'rowid', contains: (column) => `instr(${column}, ?) > 0` };
+
+interface Statement {
+  sql: string;
+  params: unknown[];
+}
+
+/**
+ * The statements of one page (with `?` placeholders): the matching rows among at most MAX_SCAN
+ * examined, and, for a page the matches did not fill, where that scan stopped (so the cursor goes
+ * on from the last row examined).
+ */
+export function pageStatements(filters: RequestFilters, limit: number, cursor: string | null, d: PageDialect): { rows: Statement; edge: Statement; edgeRowid: (ts: number) => Statement } {
   const from = cursor === null ? null : decodeCursor(cursor);
   const window: string[] = ['ts >= ?', 'ts < ?'];
   const windowParams: unknown[] = [filters.since ?? Number.MIN_SAFE_INTEGER, filters.until ?? Number.MAX_SAFE_INTEGER];
   if (from) {
-    window.push('(ts < ? OR (ts = ? AND rowid < ?))');
+    window.push(`(ts < ? OR (ts = ? AND ${d.rowid} < ?))`);
     windowParams.push(from.ts, from.ts, from.rowid);
   }
-  const scanned = `SELECT rowid AS rid, * FROM requests WHERE ${window.join(' AND ')} ORDER BY ts DESC, rowid DESC LIMIT ${MAX_SCAN}`;
+  const order = `ORDER BY ts DESC, ${d.rowid} DESC LIMIT ${MAX_SCAN}`;
+  const scanned = `SELECT ${d.rowid} AS rid, ${COLUMNS} FROM requests WHERE ${window.join(' AND ')} ${order}`;
   // The same rows' positions only: read from the ts index alone.
-  const positions = `SELECT rowid AS rid, ts FROM requests WHERE ${window.join(' AND ')} ORDER BY ts DESC, rowid DESC LIMIT ${MAX_SCAN}`;
+  const positions = `SELECT ${d.rowid} AS rid, ts FROM requests WHERE ${window.join(' AND ')} ${order}`;
 
   const match: string[] = [];
   const matchParams: unknown[] = [];
@@ -71,25 +89,42 @@ export function listRequests(db: Db, filters: RequestFilters, limit: number, cur
   equal('outcome', filters.outcome);
   equal('id', filters.id);
   if (filters.userAgent !== undefined) {
-    match.push('instr(user_agent, ?) > 0');
+    match.push(d.contains('user_agent'));
     matchParams.push(filters.userAgent);
   }
+  return {
+    rows: {
+      sql: `SELECT rid, ${COLUMNS} FROM (${scanned}) s ${match.length ? `WHERE ${match.join(' AND ')}` : ''} ORDER BY ts DESC, rid DESC LIMIT ?`,
+      params: [...windowParams, ...matchParams, limit + 1],
+    },
+    edge: { sql: `SELECT COUNT(*) AS n, MIN(ts) AS ts FROM (${positions}) p`, params: windowParams },
+    edgeRowid: (ts) => ({ sql: `SELECT MIN(rid) AS rid FROM (${positions}) p WHERE ts = ?`, params: [...windowParams, ts] }),
+  };
+}
 
-  const rows = db
-    .prepare(`SELECT rid, ${COLUMNS} FROM (${scanned}) ${match.length ? `WHERE ${match.join(' AND ')}` : ''} ORDER BY ts DESC, rid DESC LIMIT ?`)
-    .all(...windowParams, ...matchParams, limit + 1) as Array<Record<string, unknown>>;
-  if (rows.length > limit) {
-    const last = rows[limit - 1];
-    return { data: rows.slice(0, limit).map(toView), next_cursor: encodeCursor(last.ts as number, last.rid as number) };
-  }
-  // Fewer matches than asked: go on from the last row examined, if the scan stopped at its bound.
-  const edge = db.prepare(`SELECT COUNT(*) AS n, MIN(ts) AS ts FROM (${positions})`).get(...windowParams) as { n: number; ts: number | null };
-  let next: string | null = null;
-  if (edge.n === MAX_SCAN && edge.ts !== null) {
-    const { rid } = db.prepare(`SELECT MIN(rid) AS rid FROM (${positions}) WHERE ts = ?`).get(...windowParams, edge.ts) as { rid: number };
-    next = encodeCursor(edge.ts, rid);
-  }
-  return { data: rows.map(toView), next_cursor: next };
+/** The page, when the matching rows filled it; undefined when the scan's edge decides the cursor. */
+export function filledPage(rows: Array<Record<string, unknown>>, limit: number): RequestPage | undefined {
+  if (rows.length <= limit) return undefined;
+  const last = rows[limit - 1];
+  return { data: rows.slice(0, limit).map(toView), next_cursor: encodeCursor(last.ts as number, last.rid as number) };
+}
+
+/** A page the matches did not fill: it goes on from the last row examined, if the scan stopped at its bound. */
+export function scanEdgeReached(edge: { n: number | string; ts: number | null }): edge is { n: number; ts: number } {
+  return Number(edge.n) === MAX_SCAN && edge.ts !== null;
+}
+
+/** One page of rows matching `filters`, newest first, starting after `cursor`. */
+export function listRequests(db: Db, filters: RequestFilters, limit: number, cursor: string | null): RequestPage {
+  const page = pageStatements(filters, limit, cursor, SQLITE_PAGES);
+  const rows = db.prepare(page.rows.sql).all(...page.rows.params) as Array<Record<string, unknown>>;
+  const filled = filledPage(rows, limit);
+  if (filled) return filled;
+  const edge = db.prepare(page.edge.sql).get(...page.edge.params) as { n: number; ts: number | null };
+  if (!scanEdgeReached(edge)) return { data: rows.map(toView), next_cursor: null };
+  const at = page.edgeRowid(edge.ts);
+  const { rid } = db.prepare(at.sql).get(...at.params) as { rid: number };
+  return { data: rows.map(toView), next_cursor: encodeCursor(edge.ts, rid) };
 }
 
 export function toView(r: Record<string, unknown>): RequestView {

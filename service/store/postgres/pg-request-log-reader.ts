@@ -6,7 +6,9 @@ import type { PgPool } from './pg-database.ts';
 import type { RequestLogReader, RequestLogWriter } from '../request-log-contract.ts';
 import { ROLLUP_QUERY, summarizeMetrics, windowBuckets, type MetricsSummary, type RollupRow } from '../metrics-query.ts';
 import { ATTEMPT_QUERY, summarizeAttempts } from '../attempt-metrics-query.ts';
-import { COLUMNS, MAX_SCAN, decodeCursor, encodeCursor, toView, type RequestFilters, type RequestPage, type RequestView } from '../request-query.ts';
+import { COLUMNS, encodeCursor, filledPage, pageStatements, scanEdgeReached, toView, type PageDialect, type RequestFilters, type RequestPage, type RequestView } from '../request-query.ts';
+
+const PG_PAGES: PageDialect = { rowid: 'seq', contains: (column) => `strpos(${column}, ?) > 0` };
 
 /** The SQLite statements' `?` placeholders as PostgreSQL's `$1, $2, …` (none of them has a `?` in a literal). */
 export function numbered(sql: string): string {
@@ -43,48 +45,15 @@ export class PgRequestLogReader implements RequestLogReader {
   }
 
   async list(filters: RequestFilters, limit: number, cursor: string | null): Promise<RequestPage> {
-    const from = cursor === null ? null : decodeCursor(cursor);
+    const page = pageStatements(filters, limit, cursor, PG_PAGES);
     await this.#log?.flush();
-    const window: string[] = ['ts >= ?', 'ts < ?'];
-    const windowParams: unknown[] = [filters.since ?? Number.MIN_SAFE_INTEGER, filters.until ?? Number.MAX_SAFE_INTEGER];
-    if (from) {
-      window.push('(ts < ? OR (ts = ? AND seq < ?))');
-      windowParams.push(from.ts, from.ts, from.rowid);
-    }
-    const scanned = `SELECT seq AS rid, ${COLUMNS} FROM requests WHERE ${window.join(' AND ')} ORDER BY ts DESC, seq DESC LIMIT ${MAX_SCAN}`;
-    const positions = `SELECT seq AS rid, ts FROM requests WHERE ${window.join(' AND ')} ORDER BY ts DESC, seq DESC LIMIT ${MAX_SCAN}`;
-
-    const match: string[] = [];
-    const matchParams: unknown[] = [];
-    const equal = (column: string, value: unknown) => {
-      if (value === undefined) return;
-      match.push(`${column} = ?`);
-      matchParams.push(value);
-    };
-    equal('category', filters.category);
-    equal('target', filters.target);
-    equal('status', filters.status);
-    equal('outcome', filters.outcome);
-    equal('id', filters.id);
-    if (filters.userAgent !== undefined) {
-      match.push('strpos(user_agent, ?) > 0');
-      matchParams.push(filters.userAgent);
-    }
-
-    const { rows } = await this.#pool.query(
-      numbered(`SELECT rid, ${COLUMNS} FROM (${scanned}) s ${match.length ? `WHERE ${match.join(' AND ')}` : ''} ORDER BY ts DESC, rid DESC LIMIT ?`),
-      [...windowParams, ...matchParams, limit + 1],
-    );
-    if (rows.length > limit) {
-      const last = rows[limit - 1];
-      return { data: rows.slice(0, limit).map(toView), next_cursor: encodeCursor(last.ts as number, last.rid as number) };
-    }
-    const edge = (await this.#pool.query(numbered(`SELECT COUNT(*) AS n, MIN(ts) AS ts FROM (${positions}) p`), windowParams)).rows[0] as { n: number; ts: number | null };
-    let next: string | null = null;
-    if (edge.n === MAX_SCAN && edge.ts !== null) {
-      const { rid } = (await this.#pool.query(numbered(`SELECT MIN(rid) AS rid FROM (${positions}) p WHERE ts = ?`), [...windowParams, edge.ts])).rows[0] as { rid: number };
-      next = encodeCursor(edge.ts, rid);
-    }
-    return { data: rows.map(toView), next_cursor: next };
+    const { rows } = await this.#pool.query(numbered(page.rows.sql), page.rows.params);
+    const filled = filledPage(rows, limit);
+    if (filled) return filled;
+    const edge = (await this.#pool.query(numbered(page.edge.sql), page.edge.params)).rows[0] as { n: number; ts: number | null };
+    if (!scanEdgeReached(edge)) return { data: rows.map(toView), next_cursor: null };
+    const at = page.edgeRowid(edge.ts);
+    const { rid } = (await this.#pool.query(numbered(at.sql), at.params)).rows[0] as { rid: number };
+    return { data: rows.map(toView), next_cursor: encodeCursor(edge.ts, rid) };
   }
 }
